@@ -1,0 +1,138 @@
+import { FatalError, PermanentError, RetryableError, parseRetryAfter } from '../src/request-errors.js';
+import type { Generation, Runner, RunnerCall } from './types.js';
+
+export interface OpenAIRunnerOptions {
+  endpoint: string; // base URL, …/v1
+  model: string;
+  apiKey?: string; // from EVALH_API_KEY / OPENAI_API_KEY; never stored, never printed
+  /** Force every request through one API, whatever the suite asks ('auto' keeps the suite's choice). */
+  api?: 'auto' | 'chat' | 'completions';
+}
+
+interface ChatBody {
+  choices?: { message?: { content?: string | null }; text?: string; finish_reason?: string }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+/** An OpenAI-compatible HTTP endpoint: vLLM, SGLang, llama.cpp server, Zhipu's open API, OpenAI. */
+export class OpenAIRunner implements Runner {
+  readonly name = 'openai';
+  readonly needsPrompt = true;
+  readonly fingerprint: Record<string, unknown>;
+  readonly settings: Record<string, unknown>;
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly opts: OpenAIRunnerOptions) {
+    this.base = opts.endpoint.replace(/\/+$/, '');
+    this.headers = { 'content-type': 'application/json' };
+    if (opts.apiKey) this.headers.authorization = `Bearer ${opts.apiKey}`;
+    this.fingerprint = { runner: 'openai', model: opts.model, api: opts.api ?? 'auto' };
+    this.settings = { endpoint: redactUrl(this.base), model: opts.model, api: opts.api ?? 'auto' };
+  }
+
+  async generate(call: RunnerCall, signal: AbortSignal): Promise<Generation> {
+    const kind = this.opts.api === 'chat' ? 'chat' : this.opts.api === 'completions' ? 'completion' : call.kind;
+    const body: Record<string, unknown> = {
+      model: this.opts.model,
+      max_tokens: call.maxTokens,
+      temperature: call.temperature,
+    };
+    if (call.stop && call.stop.length > 0) body.stop = call.stop;
+    let path: string;
+    if (kind === 'chat') {
+      path = '/chat/completions';
+      body.messages = [{ role: 'user', content: call.prompt }];
+    } else {
+      path = '/completions';
+      body.prompt = call.prompt;
+    }
+
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method: 'POST', headers: this.headers, body: JSON.stringify(body), signal });
+    } catch (e) {
+      throw transportError(e, signal);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw transportError(e, signal);
+    }
+    if (!res.ok) throw statusError(res.status, res.headers.get('retry-after'), text, path);
+
+    let parsed: ChatBody;
+    try {
+      parsed = JSON.parse(text) as ChatBody;
+    } catch {
+      throw new RetryableError('bad_body', `HTTP ${res.status} from ${path} with a body that is not JSON (${text.length} bytes)`);
+    }
+    const choice = parsed.choices?.[0];
+    if (!choice) throw new RetryableError('bad_body', `HTTP ${res.status} from ${path}: no choices in the response`);
+    const content = kind === 'chat' ? choice.message?.content : choice.text;
+    if (content !== null && content !== undefined && typeof content !== 'string') {
+      throw new RetryableError('bad_body', `HTTP ${res.status} from ${path}: the completion is not a string`);
+    }
+    return {
+      text: content ?? '',
+      finishReason: choice.finish_reason,
+      promptTokens: parsed.usage?.prompt_tokens,
+      completionTokens: parsed.usage?.completion_tokens,
+    };
+  }
+}
+
+function transportError(e: unknown, signal: AbortSignal): Error {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (signal.aborted) {
+    const reason = signal.reason as Error | undefined;
+    if (reason?.name === 'TimeoutError') return new RetryableError('timeout', 'request timed out');
+    return err; // a stop: the scheduler knows its own signal
+  }
+  const code = err.cause?.code ?? (err as NodeJS.ErrnoException).code;
+  const detail = code ?? err.cause?.message ?? err.message;
+  if (code === 'ECONNREFUSED') return new RetryableError('connection_refused', `connection refused (${detail})`);
+  return new RetryableError('network', `connection failed: ${detail}`);
+}
+
+function statusError(status: number, retryAfter: string | null, body: string, path: string): Error {
+  const snippet = errorSnippet(body);
+  const msg = `HTTP ${status} from ${path}${snippet ? `: ${snippet}` : ''}`;
+  if (status === 429) return new RetryableError('rate_limited', msg, parseRetryAfter(retryAfter));
+  if (status === 408 || status === 409 || status >= 500) return new RetryableError(`http_${status}`, msg, parseRetryAfter(retryAfter));
+  if (status === 401 || status === 403) return new FatalError(`http_${status}`, `${msg} — check EVALH_API_KEY`);
+  if (status === 404) return new FatalError('http_404', `${msg} — check --endpoint (it should end in /v1) and --model`);
+  if (/context|too long|maximum.*length|max_tokens/i.test(snippet)) return new PermanentError('context_limit', msg);
+  return new PermanentError(`http_${status}`, msg);
+}
+
+/** The server's own error message, short, without echoing anything that looks like a key. */
+function errorSnippet(body: string): string {
+  let message = body;
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: string };
+    message = (typeof parsed.error === 'string' ? parsed.error : parsed.error?.message) ?? parsed.message ?? parsed.detail ?? body;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return String(message)
+    .replace(/\b(sk|Bearer)[-_ ]?[A-Za-z0-9._-]{8,}/g, '[redacted]')
+    .replace(/\s+/g, ' ')
+    .slice(0, 300);
+}
+
+/** Endpoints may carry credentials in the URL (user:pass@host, ?key=); never store those. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = '';
+      u.password = '';
+    }
+    for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, '[redacted]');
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
+}

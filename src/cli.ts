@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EvalhError } from './errors.js';
+
+// Command modules are imported inside their handlers so that `evalh --help` does not
+// load SQLite, tokenizers or jieba.
+
+const dbOption = { type: 'string', default: 'results.db', describe: 'the results store (SQLite file)' } as const;
+const jsonOption = { type: 'boolean', default: false, describe: 'print one JSON document on stdout, nothing else' } as const;
+
+function cli(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName('evalh')
+    .usage('$0 <command> [options]\n\nEvaluation harness for the GLM benchmark suites.')
+    .command(
+      'run <suite>',
+      'run a suite against a model and store the scores',
+      (y) =>
+        y
+          .positional('suite', { type: 'string', demandOption: true, describe: 'longbench, longbench-e' })
+          .option('datasets', { type: 'string', describe: 'comma-separated subset of the suite\'s datasets' })
+          .option('data', { type: 'string', describe: 'data folder or archive in the official layout' })
+          .option('sample', { type: 'boolean', default: false, describe: 'the built-in sample (not the official benchmark)' })
+          .option('limit', { type: 'number', describe: 'first N items of each dataset' })
+          .option('endpoint', { type: 'string', describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY' })
+          .option('model', { type: 'string', describe: 'model id to send to the endpoint' })
+          .option('api', { choices: ['auto', 'chat', 'completions'] as const, default: 'auto' as const, describe: 'force chat or completions for every request (auto: as the suite says)' })
+          .option('gguf', { type: 'string', describe: 'a GGUF model file run in-process' })
+          .option('runner', { choices: ['reference', 'replay'] as const, describe: 'reference: gold answers; replay: --predictions' })
+          .option('predictions', { type: 'string', describe: 'predictions to replay (the suite\'s official output layout)' })
+          .option('tokenizer', { type: 'string', describe: 'tokenizer for truncation: tokenizer.json, a tiktoken rank file, or "server"' })
+          .option('max-length', { type: 'number', describe: 'input budget in tokens (LongBench max_length)' })
+          .option('concurrency', { type: 'number', default: 8, describe: 'requests in flight' })
+          .option('timeout', { type: 'number', default: 600, describe: 'seconds per request attempt' })
+          .option('retries', { type: 'number', default: 5, describe: 'retries of a failed request (429, 5xx, resets, timeouts)' })
+          .option('error-budget', { type: 'number', default: 0.05, describe: 'stop when more than this share of items fail permanently' })
+          .option('db', dbOption)
+          .option('name', { type: 'string', describe: 'run name (default: suite-model-date); same name = resume' })
+          .option('tag', { type: 'string', array: true, describe: 'K=V tags for the run (e.g. step=1000)' })
+          .option('judge-endpoint', { type: 'string', describe: 'judge model endpoint (judged suites)' })
+          .option('judge-model', { type: 'string', describe: 'judge model id (judged suites)' })
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/run.js')).runCommand(args as never),
+    )
+    .command(
+      'import <suite> <path>',
+      'score predictions in the suite\'s official output layout and store them as a run',
+      (y) =>
+        y
+          .positional('suite', { type: 'string', demandOption: true })
+          .positional('path', { type: 'string', demandOption: true })
+          .option('name', { type: 'string', describe: 'run name (default: suite-import-<folder>)' })
+          .option('db', dbOption)
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/import.js')).importCommand(args as never),
+    )
+    .command(
+      'list [what]',
+      'list suites or runs',
+      (y) =>
+        y
+          .positional('what', { choices: ['suites', 'runs'] as const, default: 'runs' as const })
+          .option('db', dbOption)
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/list.js')).listCommand(args as never),
+    )
+    .command(
+      'show <run>',
+      'a run\'s settings, counts and scores in the official layout',
+      (y) => y.positional('run', { type: 'string', demandOption: true }).option('db', dbOption).option('json', jsonOption),
+      async (args) => (await import('./commands/show.js')).showCommand(args as never),
+    )
+    .command(
+      'data <action> [suite] [path]',
+      'official assets: pull (download and pin), add (register a local copy), status',
+      (y) =>
+        y
+          .positional('action', { choices: ['pull', 'add', 'status'] as const, demandOption: true })
+          .positional('suite', { type: 'string' })
+          .positional('path', { type: 'string' })
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/data.js')).dataCommand(args as never),
+    )
+    .demandCommand(1, 'name a command')
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`evalh: ${msg}\nRun \`evalh --help\` for usage.\n`);
+      process.exit(2);
+    });
+}
+
+async function main(): Promise<void> {
+  try {
+    await cli(hideBin(process.argv)).parseAsync();
+  } catch (e) {
+    if (e instanceof EvalhError) {
+      process.stderr.write(`evalh: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    process.stderr.write(`evalh: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

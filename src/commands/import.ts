@@ -1,0 +1,69 @@
+import { basename, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { fingerprintOf } from '../hash.js';
+import { fingerprintDiff } from '../run.js';
+import { Store } from '../store.js';
+import { getSuite } from '../suites.js';
+import { evalhVersion } from '../version.js';
+import { printResult } from './output.js';
+
+export interface ImportArgs {
+  suite: string;
+  path: string;
+  name?: string;
+  db: string;
+  json: boolean;
+}
+
+/** Scores a folder of official predictions exactly as the official eval script and stores it as a run. */
+export async function importCommand(args: ImportArgs): Promise<void> {
+  const suite = getSuite(args.suite);
+  const { predictions, files } = await suite.readPredictions(args.path); // validates everything first
+  const datasets = [...new Set(predictions.map((p) => p.item.dataset))];
+  const scored = predictions.map((p) => ({ p, s: suite.score(p.item, p.output) }));
+  const summary = suite.summarize(
+    scored.map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, score: s.score })),
+    datasets,
+  );
+
+  const parts = { suite: suite.name, runner: { runner: 'import' }, files, metrics: evalhVersion };
+  const fingerprint = fingerprintOf(parts);
+  const name = args.name ?? `${suite.name}-import-${basename(resolve(args.path))}`;
+  const store = Store.open(resolve(args.db));
+  try {
+    let run = store.findRun(name);
+    if (run && run.fingerprint !== fingerprint) {
+      const diff = fingerprintDiff((run.settings.fingerprintParts ?? {}) as Record<string, unknown>, parts);
+      throw new UsageError(`run "${name}" already exists with other contents (differs in: ${diff.join(', ')}); pass another --name`);
+    }
+    if (!run) {
+      run = store.createRun({
+        name,
+        suite: suite.name,
+        fingerprint,
+        settings: { suite: suite.name, fingerprintParts: parts, runner: { runner: 'import', path: resolve(args.path) }, source: { datasets } },
+        evalhVersion,
+        tags: {},
+      });
+      store.recordItems(
+        run.id,
+        scored.map(({ p, s }) => ({
+          itemId: p.item.id,
+          dataset: p.item.dataset,
+          seq: p.item.seq,
+          status: 'done' as const,
+          target: p.item.target,
+          output: p.output,
+          score: s.score,
+          scores: s.scores,
+          attempts: 1,
+        })),
+      );
+      store.finishRun(run.id, 'completed', summary);
+      run = store.findRun(name)!;
+    }
+    printResult(suite, run, summary, { done: predictions.length, error: 0 }, args.json, []);
+  } finally {
+    store.close();
+  }
+}

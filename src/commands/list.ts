@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Store } from '../store.js';
+import { allSuites } from '../suites.js';
+import { table } from '../table.js';
+
+export interface ListArgs {
+  what: 'suites' | 'runs';
+  db: string;
+  json: boolean;
+}
+
+export async function listCommand(args: ListArgs): Promise<void> {
+  if (args.what === 'suites') {
+    const suites = allSuites().map((s) => ({ name: s.name, title: s.title, datasets: [...s.datasets] }));
+    if (args.json) process.stdout.write(`${JSON.stringify({ suites })}\n`);
+    else process.stdout.write(`${table(['Suite', 'Description', 'Datasets'], suites.map((s) => [s.name, s.title, String(s.datasets.length)]))}\n`);
+    return;
+  }
+  const file = resolve(args.db);
+  // Listing must not create a store as a side effect.
+  const runs = existsSync(file) ? withStore(file, (s) => s.listRuns().map((r) => ({ ...r, counts: s.itemCounts(r.id) }))) : [];
+  if (args.json) {
+    const doc = runs.map((r) => ({
+      run: r.name,
+      suite: r.suite,
+      status: r.status,
+      fingerprint: r.fingerprint,
+      created: r.createdAt,
+      finished: r.finishedAt,
+      items: r.counts,
+      tags: r.tags,
+    }));
+    process.stdout.write(`${JSON.stringify({ runs: doc })}\n`);
+    return;
+  }
+  if (runs.length === 0) {
+    process.stdout.write(`no runs in ${file}\n`);
+    return;
+  }
+  const rows = runs.map((r) => [
+    r.name,
+    r.suite,
+    r.status,
+    `${r.counts.done}${r.counts.error ? ` (+${r.counts.error} failed)` : ''}`,
+    r.createdAt.slice(0, 19).replace('T', ' '),
+    Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(' '),
+  ]);
+  process.stdout.write(`${table(['Run', 'Suite', 'Status', 'Items', 'Created (UTC)', 'Tags'], rows)}\n`);
+}
+
+export function withStore<T>(file: string, f: (s: Store) => T): T {
+  const store = Store.open(file);
+  try {
+    return f(store);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,227 @@
+import { resolve } from 'node:path';
+import { OpenAIRunner } from '../../runners/openai.js';
+import { ReferenceRunner } from '../../runners/reference.js';
+import { ReplayRunner } from '../../runners/replay.js';
+import type { Runner } from '../../runners/types.js';
+import { UsageError } from '../errors.js';
+import { canonicalJson, sha256 } from '../hash.js';
+import { log } from '../progress.js';
+import { executeRun, InterruptedError } from '../run.js';
+import { Store } from '../store.js';
+import { getSuite } from '../suites.js';
+import type { RequestContext, Suite } from '../suite.js';
+import { printResult } from './output.js';
+
+export interface RunArgs {
+  suite: string;
+  datasets?: string;
+  data?: string;
+  sample: boolean;
+  limit?: number;
+  endpoint?: string;
+  model?: string;
+  api: 'auto' | 'chat' | 'completions';
+  gguf?: string;
+  runner?: 'reference' | 'replay';
+  predictions?: string;
+  tokenizer?: string;
+  maxLength?: number;
+  concurrency: number;
+  timeout: number;
+  retries: number;
+  errorBudget: number;
+  db: string;
+  name?: string;
+  tag?: string[];
+  judgeEndpoint?: string;
+  judgeModel?: string;
+  json: boolean;
+}
+
+export async function runCommand(args: RunArgs): Promise<void> {
+  const suite = getSuite(args.suite);
+  checkFlags(args);
+  const tags = parseTags(args.tag);
+  const source = await suite.open({
+    datasets: args.datasets?.split(',').map((s) => s.trim()).filter(Boolean),
+    data: args.data,
+    sample: args.sample,
+    limit: args.limit,
+  });
+  if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
+
+  const runner = await makeRunner(args, suite);
+  const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner);
+  const name = args.name ?? defaultName(args, runner);
+
+  const stopper = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) process.exit(130); // a second Ctrl-C: leave now; finished items are already on disk
+    signalled = sig;
+    log(`\n${sig}: stopping — finished items are kept; waiting for requests in flight to be dropped…`);
+    stopper.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const store = Store.open(resolve(args.db));
+  try {
+    const outcome = await executeRun(
+      store,
+      {
+        suite,
+        source,
+        runner,
+        ctx,
+        name,
+        tags,
+        concurrency: args.concurrency,
+        timeoutMs: args.timeout * 1000,
+        retries: args.retries,
+        errorBudget: args.errorBudget,
+        quiet: args.json,
+        fingerprintExtra,
+        settingsExtra,
+      },
+      stopper.signal,
+    );
+    if (outcome.ending === 'interrupted') {
+      const resume = resumeCommand(name, args.name === undefined);
+      throw new InterruptedError(
+        `interrupted: ${outcome.counts.done} of ${outcome.counts.total} items done and kept in ${args.db}. Resume with:\n  ${resume}`,
+      );
+    }
+    printResult(suite, outcome.run, outcome.summary, outcome.counts, args.json, source.labels);
+    if (outcome.message) log(outcome.message);
+    if (outcome.run.status === 'failed') process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await runner.close?.();
+    ctx.tokenizer?.close?.();
+    store.close();
+  }
+}
+
+function checkFlags(args: RunArgs): void {
+  const chosen = [args.endpoint && '--endpoint', args.gguf && '--gguf', args.runner && '--runner'].filter(Boolean);
+  if (chosen.length === 0) throw new UsageError('choose a model: --endpoint URL --model ID, --gguf FILE, or --runner reference|replay');
+  if (chosen.length > 1) throw new UsageError(`choose one model source, not ${chosen.join(' and ')}`);
+  if (args.endpoint && !args.model) throw new UsageError('--endpoint needs --model (the model id the server expects)');
+  if (args.gguf) throw new UsageError('--gguf: the in-process GGUF runner is not part of this version yet; serve the model with llama.cpp server and use --endpoint');
+  if (args.runner === 'replay' && !args.predictions) throw new UsageError('--runner replay needs --predictions PATH');
+  if (args.predictions && args.runner !== 'replay') throw new UsageError('--predictions goes with --runner replay');
+  if (args.judgeEndpoint || args.judgeModel) throw new UsageError(`--judge-endpoint/--judge-model apply to judged suites (alignbench), not ${args.suite}`);
+  if (args.sample && args.data) throw new UsageError('--sample and --data exclude each other');
+  for (const [flag, v, min] of [
+    ['--concurrency', args.concurrency, 1],
+    ['--timeout', args.timeout, 0.001],
+    ['--retries', args.retries, 0],
+    ['--limit', args.limit, 1],
+    ['--max-length', args.maxLength, 2],
+  ] as const) {
+    if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new UsageError(`${flag} must be a number ≥ ${min} (got ${String(v)})`);
+  }
+  if (!(args.errorBudget >= 0 && args.errorBudget <= 1)) throw new UsageError('--error-budget must be between 0 and 1');
+  if (args.endpoint) {
+    try {
+      const u = new URL(args.endpoint);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    } catch {
+      throw new UsageError(`--endpoint "${args.endpoint}" is not an http(s) URL`);
+    }
+  }
+}
+
+function parseTags(tags: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) {
+    const i = t.indexOf('=');
+    if (i <= 0) throw new UsageError(`--tag "${t}": expected K=V`);
+    out[t.slice(0, i)] = t.slice(i + 1);
+  }
+  return out;
+}
+
+function apiKey(): string | undefined {
+  return process.env.EVALH_API_KEY || process.env.OPENAI_API_KEY || undefined;
+}
+
+async function makeRunner(args: RunArgs, suite: Suite): Promise<Runner> {
+  if (args.runner === 'reference') return new ReferenceRunner();
+  if (args.runner === 'replay') {
+    const { predictions, files } = await suite.readPredictions(args.predictions!);
+    const map = new Map(predictions.map((p) => [p.item.id, p.output]));
+    return new ReplayRunner(map, resolve(args.predictions!), sha256(canonicalJson(files)).slice(0, 16));
+  }
+  return new OpenAIRunner({ endpoint: args.endpoint!, model: args.model!, apiKey: apiKey(), api: args.api });
+}
+
+async function requestContext(
+  args: RunArgs,
+  suite: Suite,
+  runner: Runner,
+): Promise<{ ctx: RequestContext; fingerprintExtra: Record<string, unknown>; settingsExtra: Record<string, unknown> }> {
+  if (!runner.needsPrompt) {
+    if (args.tokenizer || args.maxLength) log(`note: --tokenizer/--max-length ignored: the ${runner.name} runner sends no prompts`);
+    return { ctx: { needsPrompt: false }, fingerprintExtra: {}, settingsExtra: {} };
+  }
+  const { loadTokenizer, serverTokenizer } = await import('../tokenizers/index.js');
+  let tokenizer;
+  let serverMax: number | undefined;
+  if (!args.tokenizer || args.tokenizer === 'server') {
+    try {
+      const t = await serverTokenizer(args.endpoint!, args.model!, apiKey());
+      tokenizer = t;
+      serverMax = t.maxModelLen;
+      log(`truncation: using the server's own tokenizer (${t.id})`);
+    } catch (e) {
+      if (args.tokenizer === 'server') throw e;
+      throw new UsageError(
+        `LongBench middle-truncates prompts with the model's tokenizer, and ${args.endpoint} offers no tokenize endpoint ` +
+          `(${(e as Error).message}). Pass --tokenizer <tokenizer.json | tiktoken rank file such as GLM-4's tokenizer.model>`,
+      );
+    }
+  } else {
+    tokenizer = await loadTokenizer(resolve(args.tokenizer));
+    log(`truncation: tokenizer ${args.tokenizer} (${tokenizer.id})`);
+  }
+  let maxLength = args.maxLength;
+  let maxSource = '--max-length';
+  if (maxLength === undefined) {
+    const official = suite.officialMaxLength?.(args.model!);
+    if (official !== undefined) {
+      maxLength = official;
+      maxSource = 'model2maxlen.json';
+    } else if (serverMax !== undefined) {
+      // Leave room for the longest generation (512) and the chat template's own tokens.
+      maxLength = serverMax - 1024;
+      maxSource = `server max_model_len ${serverMax} - 1024`;
+    } else {
+      throw new UsageError(`no input budget known for model "${args.model}": pass --max-length N (LongBench's budgets are in model2maxlen.json, e.g. 31500 for a 32k model)`);
+    }
+  }
+  log(`truncation: middle, input budget ${maxLength} tokens (${maxSource})`);
+  return {
+    ctx: { needsPrompt: true, tokenizer, maxLength },
+    fingerprintExtra: { tokenizer: tokenizer.id, maxLength },
+    settingsExtra: { tokenizer: args.tokenizer ?? 'server', maxLength, maxLengthSource: maxSource },
+  };
+}
+
+function defaultName(args: RunArgs, runner: Runner): string {
+  const who = args.model ?? runner.name;
+  const day = new Date().toISOString().slice(0, 10);
+  return `${args.suite}-${who.replace(/[^A-Za-z0-9._-]+/g, '_')}${args.sample ? '-sample' : ''}-${day}`;
+}
+
+function resumeCommand(name: string, addName: boolean): string {
+  const argv = process.argv.slice(2);
+  if (addName) argv.push('--name', name);
+  return ['evalh', ...argv].map(shellQuote).join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,201 @@
+import type { Runner } from '../runners/types.js';
+import { EvalhError, UsageError } from './errors.js';
+import { canonicalJson, fingerprintOf, sha256 } from './hash.js';
+import { Progress, log } from './progress.js';
+import { schedule, type Ending } from './scheduler.js';
+import type { RunRow, Store } from './store.js';
+import type { RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
+import { evalhVersion } from './version.js';
+
+export interface RunPlan {
+  suite: Suite;
+  source: SuiteSource;
+  runner: Runner;
+  ctx: RequestContext;
+  name: string;
+  tags: Record<string, string>;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  errorBudget: number;
+  quiet: boolean;
+  /** Extra score-relevant settings (tokenizer, input budget). */
+  fingerprintExtra: Record<string, unknown>;
+  settingsExtra: Record<string, unknown>;
+}
+
+export interface RunOutcome {
+  run: RunRow;
+  ending: Ending;
+  summary: Summary;
+  counts: { total: number; done: number; error: number; skipped: number };
+  message?: string;
+}
+
+export function fingerprintParts(plan: Pick<RunPlan, 'source' | 'runner' | 'fingerprintExtra'>): Record<string, unknown> {
+  return { ...plan.source.fingerprint, runner: plan.runner.fingerprint, ...plan.fingerprintExtra };
+}
+
+/** Names the top-level fingerprint parts that differ, for a refusal message a person can act on. */
+export function fingerprintDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).sort();
+}
+
+/**
+ * Opens (or resumes) the named run and drives every item that is not done yet through
+ * request building, the runner and the scorer, writing each item as it finishes.
+ */
+export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal): Promise<RunOutcome> {
+  const parts = fingerprintParts(plan);
+  const fingerprint = fingerprintOf(parts);
+  const settings = {
+    suite: plan.suite.name,
+    fingerprintParts: parts,
+    runner: plan.runner.settings,
+    source: plan.source.settings,
+    labels: plan.source.labels,
+    concurrency: plan.concurrency,
+    timeoutS: plan.timeoutMs / 1000,
+    retries: plan.retries,
+    errorBudget: plan.errorBudget,
+    ...plan.settingsExtra,
+  };
+
+  let run = store.findRun(plan.name);
+  if (run) {
+    if (run.suite !== plan.suite.name) {
+      throw new UsageError(`run "${plan.name}" exists for suite ${run.suite}; choose another --name`);
+    }
+    if (run.fingerprint !== fingerprint) {
+      const before = (run.settings.fingerprintParts ?? {}) as Record<string, unknown>;
+      const diff = fingerprintDiff(before, parts);
+      throw new UsageError(
+        `run "${plan.name}" was made with different settings (fingerprint ${run.fingerprint}, now ${fingerprint}; ` +
+          `differs in: ${diff.join(', ') || 'unknown'}). Results are never mixed: pass --name for a new run, or restore the settings to resume`,
+      );
+    }
+    store.resumeRun(run.id, settings, plan.tags);
+  } else {
+    run = store.createRun({ name: plan.name, suite: plan.suite.name, fingerprint, settings, evalhVersion, tags: plan.tags });
+  }
+  const runId = run.id;
+  const done = store.doneItemIds(runId);
+  const skipped = [...done].length;
+  const progress = new Progress(`${plan.suite.name} ${plan.name}`, plan.source.total, Math.min(skipped, plan.source.total), plan.quiet);
+  if (skipped > 0) log(`resuming run "${plan.name}": ${skipped} of ${plan.source.total} items already done`);
+
+  async function* pending(): AsyncGenerator<SuiteItem> {
+    for await (const item of plan.source.items()) if (!done.has(item.id)) yield item;
+  }
+
+  interface Finished {
+    text: string;
+    finishReason?: string;
+    promptTokens?: number;
+    completionTokens?: number;
+    truncatedTokens?: number;
+    requestHash: string;
+  }
+
+  const result = await schedule<SuiteItem, Finished>(
+    pending(),
+    async (item, signal) => {
+      const prepared = await plan.suite.prepare(item, plan.ctx);
+      const requestHash = sha256(canonicalJson(prepared.request)).slice(0, 16);
+      const gen = await plan.runner.generate({ ...prepared.request, itemId: item.id, reference: item.reference }, signal);
+      return {
+        text: gen.text,
+        finishReason: gen.finishReason,
+        promptTokens: gen.promptTokens ?? prepared.promptTokens,
+        completionTokens: gen.completionTokens,
+        truncatedTokens: prepared.truncatedTokens,
+        requestHash,
+      };
+    },
+    (item, outcome) => {
+      if (outcome.ok) {
+        const v = outcome.value;
+        const scored = plan.suite.score(item, v.text);
+        store.recordItem(runId, {
+          itemId: item.id,
+          dataset: item.dataset,
+          seq: item.seq,
+          status: 'done',
+          requestHash: v.requestHash,
+          target: item.target,
+          output: v.text,
+          finishReason: v.finishReason,
+          score: scored.score,
+          scores: scored.scores,
+          promptTokens: v.promptTokens,
+          completionTokens: v.completionTokens,
+          truncatedTokens: v.truncatedTokens,
+          latencyMs: outcome.latencyMs,
+          attempts: outcome.attempts,
+        });
+      } else {
+        store.recordItem(runId, {
+          itemId: item.id,
+          dataset: item.dataset,
+          seq: item.seq,
+          status: 'error',
+          target: item.target,
+          latencyMs: outcome.latencyMs,
+          attempts: outcome.attempts,
+          errorKind: outcome.kind,
+          error: outcome.error.message,
+        });
+      }
+      progress.tick(outcome.ok, outcome.attempts - 1);
+    },
+    {
+      concurrency: plan.concurrency,
+      timeoutMs: plan.timeoutMs,
+      retries: plan.retries,
+      maxFailures: Math.floor(plan.errorBudget * plan.source.total),
+      stop,
+      backoffBaseMs: process.env.EVALH_BACKOFF_BASE_MS ? Number(process.env.EVALH_BACKOFF_BASE_MS) : undefined,
+    },
+  );
+  progress.finish();
+
+  const summary = summarizeRun(store, run, plan.suite, plan.source.datasets);
+  const counts = { ...store.itemCounts(runId), total: plan.source.total, skipped };
+  let status: RunRow['status'];
+  let message: string | undefined;
+  switch (result.ending) {
+    case 'done':
+      status = counts.done === counts.total ? 'completed' : 'failed';
+      if (counts.error > 0) message = `${counts.error} item(s) failed permanently (not scored); run the same command again to retry them`;
+      break;
+    case 'interrupted':
+      status = 'interrupted';
+      break;
+    case 'error_budget':
+      status = 'failed';
+      message = `stopped: ${counts.error} items failed permanently, more than the error budget of ${Math.round(plan.errorBudget * 100)}% of ${counts.total}`;
+      break;
+    case 'fatal':
+      status = 'failed';
+      message = `stopped: ${result.fatal?.message ?? 'fatal error'}`;
+      break;
+  }
+  store.finishRun(runId, status, summary);
+  return { run: store.findRun(plan.name)!, ending: result.ending, summary, counts, ...(message ? { message } : {}) };
+}
+
+export function summarizeRun(store: Store, run: RunRow, suite: Suite, datasets?: string[]): Summary {
+  const scored = [];
+  for (const it of store.items(run.id)) {
+    if (it.status === 'done' && it.score !== undefined) scored.push({ dataset: it.dataset, target: it.target, score: it.score });
+  }
+  const ds = datasets ?? ((run.settings.source as { datasets?: string[] } | undefined)?.datasets ?? [...new Set(scored.map((s) => s.dataset))]);
+  return suite.summarize(scored, ds);
+}
+
+export class InterruptedError extends EvalhError {
+  constructor(message: string) {
+    super(message, 130);
+  }
+}

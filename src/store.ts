@@ -1,0 +1,319 @@
+import Database from 'better-sqlite3';
+import { EvalhError } from './errors.js';
+
+// The store is the only module that writes SQL. One row per run, one row per (run, item);
+// a finished item is written the moment it finishes, so a crash loses at most the
+// requests in flight.
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  suite TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  status TEXT NOT NULL,
+  evalh_version TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  summary TEXT
+);
+CREATE TABLE IF NOT EXISTS run_tags (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE TABLE IF NOT EXISTS items (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  item_id TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  request_hash TEXT,
+  target TEXT,
+  output TEXT,
+  finish_reason TEXT,
+  score REAL,
+  scores TEXT,
+  prompt_tokens INTEGER,
+  completion_tokens INTEGER,
+  truncated_tokens INTEGER,
+  latency_ms REAL,
+  attempts INTEGER NOT NULL,
+  error_kind TEXT,
+  error TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, item_id)
+);
+CREATE INDEX IF NOT EXISTS items_by_dataset ON items(run_id, dataset, seq);
+`;
+
+export type RunStatus = 'running' | 'interrupted' | 'failed' | 'completed';
+
+export interface RunRow {
+  id: number;
+  name: string;
+  suite: string;
+  fingerprint: string;
+  settings: Record<string, unknown>;
+  status: RunStatus;
+  evalhVersion: string;
+  createdAt: string;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: unknown;
+  tags: Record<string, string>;
+}
+
+export type ItemStatus = 'done' | 'error';
+
+export interface ItemRecord {
+  itemId: string;
+  dataset: string;
+  seq: number;
+  status: ItemStatus;
+  requestHash?: string;
+  target?: unknown;
+  output?: string;
+  finishReason?: string;
+  score?: number;
+  scores?: Record<string, unknown>;
+  promptTokens?: number;
+  completionTokens?: number;
+  truncatedTokens?: number;
+  latencyMs?: number;
+  attempts: number;
+  errorKind?: string;
+  error?: string;
+}
+
+export interface ItemRow extends ItemRecord {
+  target: unknown;
+}
+
+interface RawRun {
+  id: number;
+  name: string;
+  suite: string;
+  fingerprint: string;
+  settings: string;
+  status: RunStatus;
+  evalh_version: string;
+  created_at: string;
+  started_at: string;
+  finished_at: string | null;
+  summary: string | null;
+}
+
+export class StoreError extends EvalhError {}
+
+export class Store {
+  private readonly db: Database.Database;
+  private readonly upsertItem: Database.Statement;
+
+  private constructor(readonly file: string) {
+    try {
+      this.db = new Database(file);
+    } catch (e) {
+      throw new StoreError(`cannot open store ${file}: ${(e as Error).message}`, 2);
+    }
+    // WAL lets a reader (show, report) and a writer work at once; NORMAL sync keeps every
+    // committed row through a process crash (kill -9), which is the failure we design for.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 30000');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    this.upsertItem = this.db.prepare(`
+      INSERT INTO items (run_id, item_id, dataset, seq, status, request_hash, target, output, finish_reason,
+        score, scores, prompt_tokens, completion_tokens, truncated_tokens, latency_ms, attempts, error_kind, error, updated_at)
+      VALUES (@runId, @itemId, @dataset, @seq, @status, @requestHash, @target, @output, @finishReason,
+        @score, @scores, @promptTokens, @completionTokens, @truncatedTokens, @latencyMs, @attempts, @errorKind, @error, @updatedAt)
+      ON CONFLICT (run_id, item_id) DO UPDATE SET
+        status = excluded.status, request_hash = excluded.request_hash, target = excluded.target,
+        output = excluded.output, finish_reason = excluded.finish_reason, score = excluded.score,
+        scores = excluded.scores, prompt_tokens = excluded.prompt_tokens,
+        completion_tokens = excluded.completion_tokens, truncated_tokens = excluded.truncated_tokens,
+        latency_ms = excluded.latency_ms, attempts = items.attempts + excluded.attempts,
+        error_kind = excluded.error_kind, error = excluded.error, updated_at = excluded.updated_at
+      WHERE items.status <> 'done'`);
+  }
+
+  static open(file: string): Store {
+    return new Store(file);
+  }
+
+  private migrate(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec(SCHEMA);
+      const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+      if (!row) {
+        this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+      } else if (Number(row.value) > SCHEMA_VERSION) {
+        throw new StoreError(`${this.file} was written by a newer evalh (schema ${row.value}); upgrade evalh`, 2);
+      }
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  findRun(name: string): RunRow | undefined {
+    const raw = this.db.prepare(`SELECT * FROM runs WHERE name = ?`).get(name) as RawRun | undefined;
+    return raw && this.toRun(raw);
+  }
+
+  listRuns(): RunRow[] {
+    return (this.db.prepare(`SELECT * FROM runs ORDER BY id`).all() as RawRun[]).map((r) => this.toRun(r));
+  }
+
+  createRun(run: {
+    name: string;
+    suite: string;
+    fingerprint: string;
+    settings: Record<string, unknown>;
+    evalhVersion: string;
+    tags: Record<string, string>;
+  }): RunRow {
+    const now = new Date().toISOString();
+    const create = this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO runs (name, suite, fingerprint, settings, status, evalh_version, created_at, started_at)
+           VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
+        )
+        .run(run.name, run.suite, run.fingerprint, JSON.stringify(run.settings), run.evalhVersion, now, now);
+      this.writeTags(Number(info.lastInsertRowid), run.tags);
+      return Number(info.lastInsertRowid);
+    });
+    create.immediate();
+    return this.findRun(run.name)!;
+  }
+
+  /** Marks a resumed run as running again and records the settings of this invocation. */
+  resumeRun(id: number, settings: Record<string, unknown>, tags: Record<string, string>): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, settings = ? WHERE id = ?`)
+        .run(new Date().toISOString(), JSON.stringify(settings), id);
+      this.writeTags(id, tags);
+    }).immediate();
+  }
+
+  finishRun(id: number, status: RunStatus, summary: unknown): void {
+    this.db
+      .prepare(`UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?`)
+      .run(status, new Date().toISOString(), JSON.stringify(summary ?? null), id);
+  }
+
+  private writeTags(runId: number, tags: Record<string, string>): void {
+    const put = this.db.prepare(
+      `INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`,
+    );
+    for (const [k, v] of Object.entries(tags)) put.run(runId, k, v);
+  }
+
+  doneItemIds(runId: number): Set<string> {
+    const rows = this.db.prepare(`SELECT item_id FROM items WHERE run_id = ? AND status = 'done'`).pluck().all(runId) as string[];
+    return new Set(rows);
+  }
+
+  /** Writes one finished (or permanently failed) item; a done item is never overwritten. */
+  recordItem(runId: number, r: ItemRecord): void {
+    this.upsertItem.run({
+      runId,
+      itemId: r.itemId,
+      dataset: r.dataset,
+      seq: r.seq,
+      status: r.status,
+      requestHash: r.requestHash ?? null,
+      target: r.target === undefined ? null : JSON.stringify(r.target),
+      output: r.output ?? null,
+      finishReason: r.finishReason ?? null,
+      score: r.score ?? null,
+      scores: r.scores === undefined ? null : JSON.stringify(r.scores),
+      promptTokens: r.promptTokens ?? null,
+      completionTokens: r.completionTokens ?? null,
+      truncatedTokens: r.truncatedTokens ?? null,
+      latencyMs: r.latencyMs ?? null,
+      attempts: r.attempts,
+      errorKind: r.errorKind ?? null,
+      error: r.error ?? null,
+      updatedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Writes many items in one transaction (imports). */
+  recordItems(runId: number, rows: ItemRecord[]): void {
+    this.db.transaction(() => {
+      for (const r of rows) this.recordItem(runId, r);
+    }).immediate();
+  }
+
+  *items(runId: number): Generator<ItemRow> {
+    const stmt = this.db.prepare(`SELECT * FROM items WHERE run_id = ? ORDER BY dataset, seq`);
+    for (const raw of stmt.iterate(runId) as Iterable<Record<string, unknown>>) {
+      yield {
+        itemId: raw.item_id as string,
+        dataset: raw.dataset as string,
+        seq: raw.seq as number,
+        status: raw.status as ItemStatus,
+        requestHash: (raw.request_hash as string | null) ?? undefined,
+        target: raw.target === null ? undefined : JSON.parse(raw.target as string),
+        output: (raw.output as string | null) ?? undefined,
+        finishReason: (raw.finish_reason as string | null) ?? undefined,
+        score: (raw.score as number | null) ?? undefined,
+        scores: raw.scores === null ? undefined : JSON.parse(raw.scores as string),
+        promptTokens: (raw.prompt_tokens as number | null) ?? undefined,
+        completionTokens: (raw.completion_tokens as number | null) ?? undefined,
+        truncatedTokens: (raw.truncated_tokens as number | null) ?? undefined,
+        latencyMs: (raw.latency_ms as number | null) ?? undefined,
+        attempts: raw.attempts as number,
+        errorKind: (raw.error_kind as string | null) ?? undefined,
+        error: (raw.error as string | null) ?? undefined,
+      };
+    }
+  }
+
+  itemCounts(runId: number): { done: number; error: number } {
+    const rows = this.db
+      .prepare(`SELECT status, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY status`)
+      .all(runId) as { status: ItemStatus; n: number }[];
+    const out = { done: 0, error: 0 };
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+
+  private toRun(raw: RawRun): RunRow {
+    const tags = Object.fromEntries(
+      (this.db.prepare(`SELECT key, value FROM run_tags WHERE run_id = ? ORDER BY key`).all(raw.id) as { key: string; value: string }[]).map(
+        (t) => [t.key, t.value],
+      ),
+    );
+    return {
+      id: raw.id,
+      name: raw.name,
+      suite: raw.suite,
+      fingerprint: raw.fingerprint,
+      settings: JSON.parse(raw.settings) as Record<string, unknown>,
+      status: raw.status,
+      evalhVersion: raw.evalh_version,
+      createdAt: raw.created_at,
+      startedAt: raw.started_at,
+      finishedAt: raw.finished_at,
+      summary: raw.summary === null ? null : JSON.parse(raw.summary),
+      tags,
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import type { ModelRequest } from '../runners/types.js';
+import type { Tokenizer } from './tokenizers/types.js';
+
+// A suite adapter in three plain parts: a dataset (items), a request builder, a scorer
+// with its aggregation. It never speaks HTTP and never writes SQL.
+
+export interface SuiteItem {
+  /** Unique within the run and stable across invocations (resume keys on it). */
+  id: string;
+  dataset: string;
+  /** Position within its dataset, for stable ordering. */
+  seq: number;
+  /** What scoring needs (small; stored with the item). */
+  target: unknown;
+  /** The gold answer, for the reference runner. */
+  reference: string;
+  /** The raw record (may hold a long context); dropped once the request is built. */
+  record: unknown;
+}
+
+export interface OpenOptions {
+  datasets?: string[];
+  data?: string;
+  sample: boolean;
+  limit?: number;
+}
+
+export interface SuiteSource {
+  datasets: string[];
+  total: number;
+  /** Shown wherever the run shows, e.g. 'sample, not the official benchmark'. */
+  labels: string[];
+  /** Everything in the data and assets that changes scores: templates, budgets, file hashes. */
+  fingerprint: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  items(): AsyncIterable<SuiteItem>;
+}
+
+export interface RequestContext {
+  /** False for runners that ignore the prompt (reference, replay): no tokenizing, no truncation. */
+  needsPrompt: boolean;
+  tokenizer?: Tokenizer;
+  /** The model's input budget in tokens (LongBench's max_length). */
+  maxLength?: number;
+}
+
+export interface PreparedRequest {
+  request: ModelRequest;
+  promptTokens?: number;
+  truncatedTokens?: number;
+}
+
+export interface ItemScore {
+  score: number;
+  scores?: Record<string, unknown>;
+}
+
+export interface ScoredItem {
+  dataset: string;
+  target: unknown;
+  score: number;
+}
+
+export interface Summary {
+  /** Official result.json shape: per dataset. */
+  scores: Record<string, unknown>;
+  /** Further aggregates (categories, overall), labelled as evalh's. */
+  aggregates?: Record<string, unknown>;
+}
+
+export interface ImportedPrediction {
+  item: Omit<SuiteItem, 'record' | 'reference'>;
+  output: string;
+}
+
+export interface Suite {
+  readonly name: string;
+  readonly title: string;
+  readonly datasets: readonly string[];
+  open(opts: OpenOptions): Promise<SuiteSource>;
+  prepare(item: SuiteItem, ctx: RequestContext): Promise<PreparedRequest>;
+  score(item: { dataset: string; target: unknown }, output: string): ItemScore;
+  summarize(items: ScoredItem[], datasets: string[]): Summary;
+  /** Text table(s) in the suite's official layout. */
+  renderSummary(summary: Summary): string;
+  /** Reads predictions in the suite's official output layout (import, replay). */
+  readPredictions(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }>;
+  /** The model input budget the official configs give a model, if they list it. */
+  officialMaxLength?(model: string): number | undefined;
+}

@@ -1,0 +1,27 @@
+import { longbench, longbenchE } from '../benchmarks/longbench/index.js';
+import { UsageError } from './errors.js';
+import type { Suite } from './suite.js';
+
+const SUITES: readonly Suite[] = [longbench, longbenchE];
+
+// Suites of the command contract that this version does not carry yet: named so that
+// `evalh run alignbench` says so plainly instead of "unknown suite".
+const PLANNED = ['longbench-v2', 'alignbench', 'humaneval-x', 'ncb', 'agentbench-db', 'agentbench-os'];
+
+export function allSuites(): readonly Suite[] {
+  return SUITES;
+}
+
+export function getSuite(name: string): Suite {
+  const suite = SUITES.find((s) => s.name === name);
+  if (suite) return suite;
+  if (PLANNED.includes(name)) throw new UsageError(`suite "${name}" is not available in this version of evalh yet; available: ${SUITES.map((s) => s.name).join(', ')}`);
+  throw new UsageError(`unknown suite "${name}"; available: ${SUITES.map((s) => s.name).join(', ')}`);
+}
+
+/** Where a suite's official assets live (LongBench-E shares LongBench's). */
+export function assetSuiteOf(name: string): string {
+  if (name === 'longbench' || name === 'longbench-e') return 'longbench';
+  getSuite(name);
+  return name;
+}
