@@ -31,6 +31,11 @@ export class OpenAIRunner implements Runner {
     this.settings = { endpoint: redactUrl(this.base), model: opts.model, api: opts.api ?? 'auto' };
   }
 
+  /** Servers sometimes echo the credentials they reject; keep them out of every message. */
+  private redact(text: string): string {
+    return this.opts.apiKey ? text.split(this.opts.apiKey).join('[redacted]') : text;
+  }
+
   async generate(call: RunnerCall, signal: AbortSignal): Promise<Generation> {
     const kind = this.opts.api === 'chat' ? 'chat' : this.opts.api === 'completions' ? 'completion' : call.kind;
     const body: Record<string, unknown> = {
@@ -60,7 +65,7 @@ export class OpenAIRunner implements Runner {
     } catch (e) {
       throw transportError(e, signal);
     }
-    if (!res.ok) throw statusError(res.status, res.headers.get('retry-after'), text, path);
+    if (!res.ok) throw statusError(res.status, res.headers.get('retry-after'), this.redact(text), path);
 
     let parsed: ChatBody;
     try {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { loadAsset, requireAsset } from '../../src/assets.js';
+import { loadAsset } from '../../src/assets.js';
 import { UsageError } from '../../src/errors.js';
 import { sha256 } from '../../src/hash.js';
 import { scoreItem } from '../../src/metrics/index.js';
 import type { OpenOptions, Suite, SuiteSource } from '../../src/suite.js';
 import { summarizeE, summarizeV1 } from './aggregate.js';
-import { DATASET2PROMPT, MODEL2MAXLEN } from './assets.js';
+import { MODEL2MAXLEN } from './assets.js';
 import { datasetSpec, suiteDatasets } from './datasets.js';
 import { SAMPLE_DIR, checkFiles, dataFileName, resolveDataDir, streamItems } from './load.js';
 import { readPredictionDir } from './predictions.js';
@@ -34,8 +34,6 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
       for (const d of datasets) {
         if (!names.includes(d)) throw new UsageError(`unknown ${name} dataset "${d}"; known: ${names.join(', ')}`);
       }
-      templates = loadTemplates(ASSET_SUITE, opts.sample);
-      if (templates.source === 'official' && Object.keys(templates.prompts).length === 0) requireAsset(ASSET_SUITE, DATASET2PROMPT);
       const location = opts.sample ? { dir: SAMPLE_DIR } : await resolveDataDir(ASSET_SUITE, opts.data);
       const dir = location.dir;
       const files = await checkFiles(
@@ -43,6 +41,8 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
         opts.limit,
         'recorded' in location ? location.recorded : undefined,
       );
+      // The user's data is checked first (its errors are theirs to fix), then the assets.
+      templates = loadTemplates(ASSET_SUITE, opts.sample);
       const t = templates;
       const labels = opts.sample ? ['sample, not the official benchmark'] : [];
       if (opts.sample && t.source === 'evalh-sample') labels.push('evalh sample prompts (official dataset2prompt.json not registered)');

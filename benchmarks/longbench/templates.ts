@@ -1,4 +1,4 @@
-import { loadAsset } from '../../src/assets.js';
+import { loadAsset, requireAsset } from '../../src/assets.js';
 import { DATASET2MAXLEN, DATASET2PROMPT } from './assets.js';
 import { DATASETS } from './datasets.js';
 
@@ -32,7 +32,7 @@ export function loadTemplates(suite: string, sample: boolean): Templates {
       maxNewTokens: JSON.parse(maxlen.toString('utf8')) as Record<string, number>,
     };
   }
-  if (!sample) return { source: 'official', prompts: {}, maxNewTokens: {} }; // caller reports the missing asset
+  if (!sample) requireAsset(suite, prompts ? DATASET2MAXLEN : DATASET2PROMPT); // throws, naming the fix
   return { source: 'evalh-sample', prompts: SAMPLE_PROMPTS, maxNewTokens: tableMax };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   dataHome,
@@ -97,9 +97,12 @@ async function pull(suite: string, json: boolean): Promise<void> {
     if (loadAsset(suite, spec)) continue; // present and verified
     const tmp = join(home, `${spec.name}.download`);
     log(`fetching ${spec.url}`);
-    await download(spec.url, tmp);
-    installAsset(suite, spec, readFileSync(tmp), spec.url, manifest);
-    (await import('node:fs')).rmSync(tmp, { force: true });
+    try {
+      await download(spec.url, tmp);
+      installAsset(suite, spec, readFileSync(tmp), spec.url, manifest);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
   }
   const zip = join(home, 'data.zip');
   if (!manifest.data) {

@@ -10,7 +10,8 @@
 //    Non-special added tokens are still matched, as in transformers: they are vocabulary.
 //  - Decoding: ordinary ids between special tokens are decoded as one run (so a UTF-8
 //    character split across tokens decodes whole, and a cut one becomes U+FFFD exactly as
-//    Rust's from_utf8_lossy does); special tokens are dropped or rendered as their text.
+//    Rust's from_utf8_lossy does); special tokens are rendered as their text, or with
+//    skipSpecialTokens removed first, so that all the rest is one run (as in transformers).
 //  - clean_up_tokenization_spaces comes from tokenizer_config.json (default false; the
 //    library would default to true and rewrite " ." to "." in decoded text).
 
@@ -123,23 +124,20 @@ export class HfTokenizer implements Tokenizer {
     checkIds(ids, this.id, (id) => this.specialTokens.has(id) || this.plain.id_to_token(id) !== undefined);
     const skip = opts.skipSpecialTokens ?? false;
     let out = '';
-    let start = -1;
-    const flush = (end: number) => {
-      if (start >= 0) {
-        out += this.plain.decode(ids.slice(start, end), { skip_special_tokens: false, clean_up_tokenization_spaces: false });
-      }
-      start = -1;
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length) out += this.plain.decode(run, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+      run = [];
     };
-    for (let i = 0; i < ids.length; i++) {
-      const special = this.specialTokens.get(ids[i]!);
-      if (special === undefined) {
-        if (start < 0) start = i;
-        continue;
+    for (const id of ids) {
+      const special = this.specialTokens.get(id);
+      if (special === undefined) run.push(id);
+      else if (!skip) {
+        flush();
+        out += special;
       }
-      flush(i);
-      if (!skip) out += special;
     }
-    flush(ids.length);
+    flush();
     return this.cleanUp ? cleanUpTokenization(out) : out;
   }
 }
@@ -158,13 +156,14 @@ export async function loadHfTokenizer(file: string, opts: HfTokenizerOptions = {
     config = v;
     configSha = sha256(c);
   }
-  return createHfTokenizer(json, { file, sha256: sha256(raw), config, configFile: configFile ?? undefined, configSha, ...opts });
+  return createHfTokenizer(json, { ...opts, file, sha256: sha256(raw), config, configFile: configFile ?? undefined, configSha });
 }
 
-export interface CreateHfOptions extends HfTokenizerOptions {
+export interface CreateHfOptions extends Omit<HfTokenizerOptions, 'configFile'> {
   /** Named in errors. */
   file: string;
   sha256: string;
+  /** Parsed tokenizer_config.json, if any. */
   config?: Record<string, unknown>;
   configFile?: string;
   configSha?: string;

@@ -190,21 +190,20 @@ export class TiktokenTokenizer implements Tokenizer {
     checkIds(ids, this.id, (id) => this.isRank(id) || this.specialTokens.has(id));
     const skip = opts.skipSpecialTokens ?? false;
     let out = '';
-    let start = -1;
-    const flush = (end: number) => {
-      if (start >= 0) out += decodeUtf8Lossy(enc.decode(Uint32Array.from(ids.slice(start, end))));
-      start = -1;
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length) out += decodeUtf8Lossy(enc.decode(Uint32Array.from(run)));
+      run = [];
     };
-    for (let i = 0; i < ids.length; i++) {
-      const special = this.specialTokens.get(ids[i]!);
-      if (special === undefined) {
-        if (start < 0) start = i;
-        continue;
+    for (const id of ids) {
+      const special = this.specialTokens.get(id);
+      if (special === undefined) run.push(id);
+      else if (!skip) {
+        flush();
+        out += special;
       }
-      flush(i);
-      if (!skip) out += special;
     }
-    flush(ids.length);
+    flush();
     return out;
   }
 

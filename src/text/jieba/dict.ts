@@ -2,9 +2,9 @@
 // gen_pfdict builds them).
 //
 // Stored as a trie in typed arrays, parsed straight from the UTF-8 bytes: a JS Map of the
-// 498k words and prefixes took ~600 ms to build (string decoding, slicing and hashing), a
-// byte-level trie takes a fraction of that, and it lets the DAG scan extend a fragment one
-// character at a time instead of slicing and hashing every fragment.
+// 498k words and prefixes took ~600 ms to build (string decoding, slicing and hashing), the
+// trie ~110 ms, and it lets the DAG scan extend a fragment one character at a time instead
+// of slicing and hashing every fragment.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -27,7 +27,7 @@ export class PrefixDict {
   private code: Int32Array;
   /** Python's FREQ value of the node's string: the word's frequency, 0 for a bare prefix. */
   private freqs: Float64Array;
-  /** log(freq) - log(total), filled on first use; 0 means "not yet" (real values are < 0). */
+  /** log(freq) - log(total), filled on first use; 0 means "not yet" (real ones are < 0). */
   private weights: Float64Array;
   /** Children of the root by BMP code unit: every word's first step, the hottest lookup. */
   private readonly rootBmp = new Int32Array(0x10000).fill(NONE);
@@ -48,7 +48,7 @@ export class PrefixDict {
     this.parent = new Int32Array(cap);
     this.code = new Int32Array(cap);
     this.freqs = new Float64Array(cap);
-    this.weights = new Float64Array(0);
+    this.weights = new Float64Array(cap);
     let tableSize = 1024;
     while (tableSize < cap * 1.5) tableSize *= 2;
     this.slots = newSlots(tableSize);
@@ -189,7 +189,8 @@ export class PrefixDict {
       this.freqs[node] = freq;
       this.total += freq;
     }
-    this.weights = new Float64Array(this.parent.length);
+    // The total changed, so every cached weight is stale.
+    this.weights.fill(0);
     this.logTotalValue = NaN;
     this.weightMemo.clear();
   }
@@ -231,6 +232,7 @@ export class PrefixDict {
     this.parent = grow(this.parent, (n) => new Int32Array(n));
     this.code = grow(this.code, (n) => new Int32Array(n));
     this.freqs = grow(this.freqs, (n) => new Float64Array(n));
+    this.weights = grow(this.weights, (n) => new Float64Array(n));
   }
 
   private growTable(): void {

@@ -7,36 +7,18 @@
 import { getDefaultDict, type PrefixDict } from './dict.js';
 import { finalsegCut } from './finalseg.js';
 
-// Character classes of jieba's module-level regexes, as a table over UTF-16 code units.
-const HAN = 1; // re_han_default: [\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]
-const SPACE = 2; // \s of re_skip_default under Python's re (str patterns, Unicode)
-const CLASS = new Uint8Array(0x10000);
-for (let c = 0x4e00; c <= 0x9fd5; c++) CLASS[c] = HAN;
+// re_han_default, [\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-], as a table over UTF-16 code units
+// (all members are BMP, so a surrogate is never in a run).
+const IN_RUN = new Uint8Array(0x10000);
+IN_RUN.fill(1, 0x4e00, 0x9fd5 + 1);
 for (const ch of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._%-') {
-  CLASS[ch.charCodeAt(0)] = HAN;
-}
-// Python's \s (str.isspace plus \x1c-\x1f via the Unicode B/S bidi classes), listed from
-// CPython 3.11: unlike JS \s it includes \x1c-\x1f and \x85 and excludes U+FEFF.
-for (const [lo, hi] of [
-  [0x09, 0x0d],
-  [0x1c, 0x20],
-  [0x85, 0x85],
-  [0xa0, 0xa0],
-  [0x1680, 0x1680],
-  [0x2000, 0x200a],
-  [0x2028, 0x2029],
-  [0x202f, 0x202f],
-  [0x205f, 0x205f],
-  [0x3000, 0x3000],
-] as const) {
-  for (let c = lo; c <= hi; c++) CLASS[c] = SPACE;
+  IN_RUN[ch.charCodeAt(0)] = 1;
 }
 
 /**
  * Tokens of `text`, in order, equal to Python's `list(jieba.cut(text))`: runs of
  * [\u4E00-\u9FD5a-zA-Z0-9+#&._%-] are segmented with the dictionary and the HMM; elsewhere
- * "\r\n" is one token and every other character (whitespace or not; an astral character is
- * one character, as in Python) is its own token.
+ * "\r\n" is one token and every other character is its own token.
  */
 export function cut(text: string): string[] {
   const out: string[] = [];
@@ -45,30 +27,26 @@ export function cut(text: string): string[] {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const cls = CLASS[c];
-    if (cls === HAN) {
+    if (IN_RUN[c] === 1) {
       let j = i + 1;
-      while (j < n && CLASS[text.charCodeAt(j)] === HAN) j++;
+      while (j < n && IN_RUN[text.charCodeAt(j)] === 1) j++;
       dict ??= getDefaultDict();
       cutDAG(text.slice(i, j), dict, out);
       i = j;
-    } else if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) {
-      out.push('\r\n');
-      i += 2;
-    } else if (
-      c >= 0xd800 &&
-      c <= 0xdbff &&
-      i + 1 < n &&
-      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-    ) {
-      out.push(text.slice(i, i + 2));
-      i += 2;
-    } else {
-      // Whitespace or not, a lone character outside the runs is one token (lone surrogates too:
-      // Python sees them as one code point each).
-      out.push(text[i]!);
-      i += 1;
+      continue;
     }
+    // Outside the runs Python splits on re_skip_default, (\r\n|\s), yields each match, and
+    // yields the text between matches character by character. Either way every character is
+    // one token except a "\r\n" pair, so which characters Python's \s covers (unlike JS \s:
+    // \x1c-\x1f and \x85 yes, U+FEFF no) never changes the output and needs no table.
+    let len = 1;
+    if (c === 0x0d) {
+      if (text.charCodeAt(i + 1) === 0x0a) len = 2;
+    } else if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      len = 2; // one code point to Python; a lone surrogate stays one token, as in Python
+    }
+    out.push(len === 1 ? text[i]! : text.slice(i, i + 2));
+    i += len;
   }
   return out;
 }
