@@ -1,3 +1,4 @@
+import { postJson } from '../src/http.js';
 import { FatalError, PermanentError, RetryableError, parseRetryAfter } from '../src/request-errors.js';
 import type { Generation, Runner, RunnerCall } from './types.js';
 
@@ -53,31 +54,30 @@ export class OpenAIRunner implements Runner {
       body.prompt = call.prompt;
     }
 
-    let res: Response;
+    let res;
     try {
-      res = await fetch(this.base + path, { method: 'POST', headers: this.headers, body: JSON.stringify(body), signal });
+      res = await postJson(this.base + path, JSON.stringify(body), this.headers, signal);
     } catch (e) {
       throw transportError(e, signal);
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (e) {
-      throw transportError(e, signal);
+    const text = res.text;
+    const status = res.status;
+    if (status < 200 || status >= 300) {
+      const retryAfter = res.headers['retry-after'];
+      throw statusError(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, this.redact(text), path);
     }
-    if (!res.ok) throw statusError(res.status, res.headers.get('retry-after'), this.redact(text), path);
 
     let parsed: ChatBody;
     try {
       parsed = JSON.parse(text) as ChatBody;
     } catch {
-      throw new RetryableError('bad_body', `HTTP ${res.status} from ${path} with a body that is not JSON (${text.length} bytes)`);
+      throw new RetryableError('bad_body', `HTTP ${status} from ${path} with a body that is not JSON (${text.length} bytes)`);
     }
     const choice = parsed.choices?.[0];
-    if (!choice) throw new RetryableError('bad_body', `HTTP ${res.status} from ${path}: no choices in the response`);
+    if (!choice) throw new RetryableError('bad_body', `HTTP ${status} from ${path}: no choices in the response`);
     const content = kind === 'chat' ? choice.message?.content : choice.text;
     if (content !== null && content !== undefined && typeof content !== 'string') {
-      throw new RetryableError('bad_body', `HTTP ${res.status} from ${path}: the completion is not a string`);
+      throw new RetryableError('bad_body', `HTTP ${status} from ${path}: the completion is not a string`);
     }
     return {
       text: content ?? '',
@@ -89,19 +89,19 @@ export class OpenAIRunner implements Runner {
 }
 
 function transportError(e: unknown, signal: AbortSignal): Error {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const err = e as Error & { code?: string };
   if (signal.aborted) {
     const reason = signal.reason as Error | undefined;
     if (reason?.name === 'TimeoutError') return new RetryableError('timeout', 'request timed out');
     return err; // a stop: the scheduler knows its own signal
   }
-  const code = err.cause?.code ?? (err as NodeJS.ErrnoException).code;
-  const detail = code ?? err.cause?.message ?? err.message;
+  const code = err.code;
+  const detail = code ? `${code}: ${err.message}` : err.message;
   if (code === 'ECONNREFUSED') return new RetryableError('connection_refused', `connection refused (${detail})`);
   return new RetryableError('network', `connection failed: ${detail}`);
 }
 
-function statusError(status: number, retryAfter: string | null, body: string, path: string): Error {
+function statusError(status: number, retryAfter: string | undefined, body: string, path: string): Error {
   const snippet = errorSnippet(body);
   const msg = `HTTP ${status} from ${path}${snippet ? `: ${snippet}` : ''}`;
   if (status === 429) return new RetryableError('rate_limited', msg, parseRetryAfter(retryAfter));

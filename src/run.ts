@@ -117,7 +117,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       if (outcome.ok) {
         const v = outcome.value;
         const scored = plan.suite.score(item, v.text);
-        store.recordItem(runId, {
+        store.queueItem(runId, {
           itemId: item.id,
           dataset: item.dataset,
           seq: item.seq,
@@ -135,7 +135,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
           attempts: outcome.attempts,
         });
       } else {
-        store.recordItem(runId, {
+        store.queueItem(runId, {
           itemId: item.id,
           dataset: item.dataset,
           seq: item.seq,
@@ -159,6 +159,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     },
   );
   progress.finish();
+  store.flush();
 
   const summary = summarizeRun(store, run, plan.suite, plan.source.datasets);
   const counts = { ...store.itemCounts(runId), total: plan.source.total, skipped };

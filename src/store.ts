@@ -166,6 +166,7 @@ export class Store {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 
@@ -252,6 +253,32 @@ export class Store {
       error: r.error ?? null,
       updatedAt: new Date().toISOString(),
     });
+  }
+
+  private pending: { runId: number; record: ItemRecord }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Queues a finished item and writes the queue in one transaction on the next turn of the
+   * event loop: the items that finish together (up to the concurrency) share a commit,
+   * which is most of the cost of a write. A crash can only lose items finished in that same
+   * turn; they were never marked done and are requested again on resume.
+   */
+  queueItem(runId: number, record: ItemRecord): void {
+    this.pending.push({ runId, record });
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.db.transaction(() => {
+      for (const { runId, record } of batch) this.recordItem(runId, record);
+    }).immediate();
   }
 
   /** Writes many items in one transaction (imports). */

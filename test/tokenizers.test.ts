@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EvalhError, InputError, UsageError } from '../src/errors.js';
 import {
   HfTokenizer,
@@ -14,11 +15,13 @@ import {
   connectServerTokenizer,
   loadTokenizer,
   middleCut,
+  O200K_PATTERN,
   serverRoot,
   truncateMiddle,
   type Tokenizer,
   type TruncationMode,
 } from '../src/tokenizers/index.js';
+import { bytePairEncode } from '../src/tokenizers/long-pieces.js';
 import { buildTokenizers, CORPUS, type BuiltTokenizers } from './fixtures/tokenizers/build.js';
 
 let root: string;
@@ -183,6 +186,51 @@ describe('encode/decode', () => {
     }
   });
 
+  it('HF: other post-processors, none, and clean_up_tokenization_spaces', async () => {
+    const json = JSON.parse(readFileSync(built.hfFile, 'utf8'));
+    const eot = built.special['<|endoftext|>']!;
+    const variant = (name: string, change: (j: any) => void, config?: object) => {
+      const d = join(root, name);
+      mkdirSync(d, { recursive: true });
+      const j = structuredClone(json);
+      change(j);
+      writeFileSync(join(d, 'tokenizer.json'), JSON.stringify(j));
+      if (config) writeFileSync(join(d, 'tokenizer_config.json'), JSON.stringify(config));
+      return d;
+    };
+    // Llama-3 style: Sequence[ByteLevel, TemplateProcessing] with a BOS and an EOS after the text.
+    const seq = (await loadTokenizer(
+      variant('hf-seq', (j) => {
+        j.post_processor = {
+          type: 'Sequence',
+          processors: [
+            { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
+            {
+              type: 'TemplateProcessing',
+              single: [{ SpecialToken: { id: '<|endoftext|>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<eop>', type_id: 0 } }],
+              pair: [],
+              special_tokens: {
+                '<|endoftext|>': { id: '<|endoftext|>', ids: [eot], tokens: ['<|endoftext|>'] },
+                '<eop>': { id: '<eop>', ids: [built.special['<eop>']], tokens: ['<eop>'] },
+              },
+            },
+          ],
+        };
+      }),
+    )) as HfTokenizer;
+    expect(seq.prefixIds).toEqual([eot]);
+    expect(seq.suffixIds).toEqual([built.special['<eop>']]);
+    expect(await seq.encode('0')).toEqual([eot, 0x30, built.special['<eop>']]);
+    const none = (await loadTokenizer(variant('hf-none', (j) => (j.post_processor = null)))) as HfTokenizer;
+    expect(await none.encode('0')).toEqual([0x30]);
+    // transformers' clean-up only when the config (or the caller) asks for it.
+    const text = 'Hello , world . Is it ?';
+    expect(await hf.decode(await hf.encode(text), { skipSpecialTokens: true })).toBe(text);
+    const clean = await loadTokenizer(variant('hf-clean', () => {}, { clean_up_tokenization_spaces: true }));
+    expect(clean.id).toMatch(/;cleanup$/);
+    expect(await clean.decode(await clean.encode(text), { skipSpecialTokens: true })).toBe('Hello, world. Is it?');
+  });
+
   it('decodes byte tokens that split a character as Python decode(errors="replace") does', async () => {
     for (const [name, t] of both()) {
       expect(await t.decode([0xe4, 0xb8]), name).toBe('\uFFFD');
@@ -205,6 +253,58 @@ describe('encode/decode', () => {
       await expect(t.decode([-1]), name).rejects.toThrow(UsageError);
       expect(await t.decode([0x61]), name).toBe('a');
     }
+  });
+});
+
+describe('long pieces (no quadratic merge in the WASM core)', () => {
+  const LONG_TEXTS = [
+    '世界你好中文测试长上下文'.repeat(500), // one 18 KB letter run
+    'x' + 'a'.repeat(9000) + ' end',
+    'head ' + ' '.repeat(6000) + 'tail',
+    '=-'.repeat(3000) + '\n\n' + '/'.repeat(100),
+    'Ab'.repeat(2500) + "'S" + 'cd'.repeat(2500) + ' 12345678 ' + '\r\n'.repeat(3000),
+    '字'.repeat(1400) + '😀'.repeat(1100) + '\u0301'.repeat(3000),
+  ];
+
+  it('gives the same ids as the WASM core alone, with the JS merge on every piece', async () => {
+    const wasmOnly = await loadTokenizer(built.rankFile, { tiktoken: { longPieceBytes: false } });
+    const jsEverywhere = await loadTokenizer(built.rankFile, { tiktoken: { longPieceBytes: 1 } });
+    try {
+      for (const text of [...SAMPLES, ...LONG_TEXTS, "it'Sa", '']) {
+        const want = await wasmOnly.encode(text);
+        expect(await jsEverywhere.encode(text), text.slice(0, 40)).toEqual(want);
+        expect(await tik.encode(text), text.slice(0, 40)).toEqual(want);
+      }
+    } finally {
+      wasmOnly.close?.();
+      jsEverywhere.close?.();
+    }
+  });
+
+  it('o200k_base: same ids either way, and its pattern matches the package data', async () => {
+    const require = createRequire(import.meta.url);
+    const data = JSON.parse(readFileSync(join(dirname(require.resolve('tiktoken')), 'encoders', 'o200k_base.json'), 'utf8'));
+    expect(data.pat_str).toBe(O200K_PATTERN);
+    const wasmOnly = await loadTokenizer('tiktoken:o200k_base', { tiktoken: { longPieceBytes: false } });
+    const jsEverywhere = await loadTokenizer('tiktoken:o200k_base', { tiktoken: { longPieceBytes: 1 } });
+    try {
+      for (const text of [...SAMPLES, ...LONG_TEXTS.map((t) => t.slice(0, 3000))]) {
+        expect(await jsEverywhere.encode(text), text.slice(0, 40)).toEqual(await wasmOnly.encode(text));
+      }
+    } finally {
+      wasmOnly.close?.();
+      jsEverywhere.close?.();
+    }
+  });
+
+  it('encodes a 100k-character unpunctuated run in seconds, not minutes', async () => {
+    const text = '世界你好中文测试长上下文'.repeat(9000);
+    const t0 = performance.now();
+    const r = await truncateMiddle(tik, text, 120_000, 'v2');
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(r.truncatedTokens).toBeGreaterThan(0);
+    expect(bytePairEncode('aaaa', new Map([['a', 0], ['aa', 1]]))).toEqual([1, 1]);
+    expect(bytePairEncode('aaa', new Map([['a', 0], ['aa', 1]]))).toEqual([1, 0]); // leftmost first
   });
 });
 

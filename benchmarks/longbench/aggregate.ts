@@ -1,6 +1,5 @@
-import { datasetScore } from '../../src/metrics/index.js';
+import { bucketScores, datasetScore } from '../../src/metrics/index.js';
 import { pyRound } from '../../src/metrics/pyround.js';
-import { npMean, npRound } from '../../src/numpy.js';
 import type { ScoredItem, Summary } from '../../src/suite.js';
 import { CATEGORIES, LONGBENCH_E_BUCKETS, datasetSpec } from './datasets.js';
 import type { Target } from './records.js';
@@ -24,21 +23,18 @@ export function summarizeV1(items: ScoredItem[], datasets: string[]): Summary {
   return { scores, aggregates };
 }
 
-/** eval.py scorer_e: per dataset and length bucket, round(100 * np.mean(bucket), 2); an empty bucket is NaN. */
+/** eval.py scorer_e: per dataset and length bucket, numpy's round(100 * np.mean(bucket), 2); an empty bucket is NaN. */
 export function summarizeE(items: ScoredItem[], datasets: string[]): Summary {
-  const buckets = new Map<string, Record<string, number[]>>();
+  const perDataset = new Map<string, { score: number; length: number }[]>();
   for (const it of items) {
-    const length = (it.target as Target).length ?? 0;
-    const key = length < 4000 ? '0-4k' : length < 8000 ? '4-8k' : '8k+';
-    let b = buckets.get(it.dataset);
-    if (!b) buckets.set(it.dataset, (b = { '0-4k': [], '4-8k': [], '8k+': [] }));
-    b[key]!.push(it.score);
+    let xs = perDataset.get(it.dataset);
+    if (!xs) perDataset.set(it.dataset, (xs = []));
+    xs.push({ score: it.score, length: (it.target as Target).length ?? 0 });
   }
   const scores: Record<string, Record<string, number>> = {};
   for (const d of datasets) {
-    const b = buckets.get(d);
-    if (!b) continue;
-    scores[d] = Object.fromEntries(LONGBENCH_E_BUCKETS.map((k) => [k, npRound(100 * npMean(b[k]!), 2)]));
+    const xs = perDataset.get(d);
+    if (xs) scores[d] = bucketScores(xs);
   }
   const overall: Record<string, number> = {};
   for (const k of LONGBENCH_E_BUCKETS) {

@@ -20,7 +20,7 @@ export async function buildRequest(item: SuiteItem, templates: Templates, ctx: R
     if (!ctx.tokenizer || ctx.maxLength === undefined) {
       throw new UsageError('LongBench truncates long prompts with the model tokenizer: pass --tokenizer and --max-length');
     }
-    const cut = await truncateMiddle(ctx.tokenizer, prompt, ctx.maxLength, 'v1');
+    const cut = await truncateMiddle(ctx.tokenizer, prompt, ctx.maxLength, 'v1', { skipWhenBytesFit: true });
     prompt = cut.text;
     promptTokens = cut.promptTokens;
     truncatedTokens = cut.truncatedTokens;

@@ -184,7 +184,7 @@ async function requestContext(
       );
     }
   } else {
-    tokenizer = await loadTokenizer(resolve(args.tokenizer));
+    tokenizer = await loadTokenizer(args.tokenizer);
     log(`truncation: tokenizer ${args.tokenizer} (${tokenizer.id})`);
   }
   let maxLength = args.maxLength;

@@ -37,21 +37,13 @@ export const MAX_RECON_STEPS = PYTHON_RECURSION_LIMIT - FRAMES_BELOW_RECON - 1; 
 /** Same for rouge_zh_score, which calls rouge_score from one frame deeper. */
 export const MAX_RECON_STEPS_ZH = MAX_RECON_STEPS - 1; // 989
 
-/** rouge's sentence split: `[" ".join(s.split()) for s in text.split(".") if len(s) > 0]`. */
-export function rougeSentences(text: string): string[] {
-  const out: string[] = [];
-  for (const piece of text.split('.')) {
-    if (piece.length > 0) out.push(pySplit(piece).join(' '));
-  }
-  return out;
-}
-
 let rows = new Int32Array(1 << 16);
 let vec = new Int32Array(64);
 
 /**
- * Words of each rouge sentence: `[s.split(" ") for s in rougeSentences(text)]`, straight
- * from str.split() (a whitespace-only piece is the sentence "", whose only word is "").
+ * Words of each rouge sentence (`[" ".join(s.split()) for s in text.split(".") if len(s) > 0]`,
+ * each then `.split(" ")`), taken straight from str.split(): a whitespace-only piece is the
+ * sentence "", whose only word is "".
  */
 export function rougeSentenceWords(text: string): string[][] {
   const out: string[][] = [];

@@ -18,7 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Tokenizer as HfLibTokenizer } from '@huggingface/tokenizers';
+import * as hfLib from '@huggingface/tokenizers';
 import { InputError, UsageError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { checker } from '../validate.js';
@@ -36,6 +36,17 @@ export interface HfTokenizerOptions {
   /** tokenizer_config.json to read. Default: the one next to tokenizer.json, if any; null: none. */
   configFile?: string | null;
 }
+
+// The package's .d.ts files use extensionless relative re-exports that NodeNext resolution does
+// not follow (its classes come out as `any`), so the part evalh uses is typed here.
+interface HfLibTokenizer {
+  encode(text: string, opts: { add_special_tokens: boolean }): { ids: (number | undefined)[] };
+  decode(ids: number[], opts: { skip_special_tokens: boolean; clean_up_tokenization_spaces: boolean }): string;
+  id_to_token(id: number): string | undefined;
+  token_to_id(token: string): number | undefined;
+  post_processor: { post_process(tokens: string[], pair: null, addSpecialTokens: boolean): { tokens: string[] } } | null;
+}
+const HfLibTokenizer = (hfLib as unknown as { Tokenizer: new (tokenizerJson: object, config: object) => HfLibTokenizer }).Tokenizer;
 
 interface AddedTokenJson {
   id: number;
@@ -192,10 +203,22 @@ export function createHfTokenizer(json: unknown, opts: CreateHfOptions): HfToken
     const c = contentOf(v);
     if (c) specialContents.add(c);
   }
+  const configAdded = config['added_tokens_decoder'];
+  if (isPlainObject(configAdded)) for (const v of Object.values(configAdded)) {
+    if (isPlainObject(v) && v['special'] === true && typeof v['content'] === 'string') specialContents.add(v['content']);
+  }
 
   // The four component keys must be present for the library (null = none).
   const base = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...tj };
-  const libConfig = { ...config, clean_up_tokenization_spaces: false, additional_special_tokens: [] };
+  // clean-up is applied here, once, after joining; remove_space and do_lowercase_and_remove_accent
+  // are slow-tokenizer settings that transformers' fast (tokenizer.json) path does not apply.
+  const libConfig = {
+    ...config,
+    clean_up_tokenization_spaces: false,
+    additional_special_tokens: [],
+    remove_space: false,
+    do_lowercase_and_remove_accent: false,
+  };
   const build = (addedTokens: AddedTokenJson[]): HfLibTokenizer => {
     try {
       return new HfLibTokenizer({ ...base, added_tokens: addedTokens }, libConfig);

@@ -6,6 +6,7 @@ export {
   loadTiktokenEncoding,
   parseRankFile,
   GLM4_PATTERN,
+  O200K_PATTERN,
   GLM4_SPECIAL_TOKENS,
   GLM4_PREFIX_TOKENS,
   BUILTIN_ENCODINGS,

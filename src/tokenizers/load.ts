@@ -44,7 +44,7 @@ export async function loadTokenizer(spec: string, opts: LoadTokenizerOptions = {
       throw new UsageError(`--tokenizer ${spec}: unknown tiktoken encoding (known: ${BUILTIN_ENCODINGS.join(', ')})`);
     }
     if (specialTokensInText) throw new UsageError(`--tokenizer ${spec}: built-in encodings always encode text as ordinary text`);
-    return loadTiktokenEncoding(name);
+    return loadTiktokenEncoding(name, { longPieceBytes: opts.tiktoken?.longPieceBytes });
   }
 
   let st;

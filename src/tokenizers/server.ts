@@ -16,6 +16,7 @@
 // The API key goes only into the Authorization header. Error messages carry the URL, the
 // status and a short, key-redacted excerpt of the reply — never the key.
 
+import { postJson } from '../http.js';
 import { EvalhError, UsageError } from '../errors.js';
 import type { DecodeOptions, EncodeOptions, Tokenizer } from './types.js';
 import { isPlainObject } from './util.js';
@@ -86,22 +87,26 @@ class Transport {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     if (this.apiKey) headers['authorization'] = `Bearer ${this.apiKey}`;
-    let res: Response;
+    let status: number;
     let text: string;
     try {
-      res = await fetch(this.url(path), {
-        method,
-        headers,
-        body: payload === undefined ? undefined : JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await res.text();
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      if (method === 'POST') {
+        // The same keep-alive transport as model requests: one tokenize call per item.
+        const reply = await postJson(this.url(path), JSON.stringify(payload ?? {}), headers, signal);
+        status = reply.status;
+        text = reply.text;
+      } else {
+        const res = await fetch(this.url(path), { method, headers, signal });
+        status = res.status;
+        text = await res.text();
+      }
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
+      const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
       if (err.name === 'TimeoutError' || err.name === 'AbortError') {
         return { failure: `no reply within ${this.timeoutMs} ms`, timeout: true };
       }
-      const code = err.cause?.code;
+      const code = err.code ?? err.cause?.code;
       return { failure: this.redact(code ? `connection failed (${code})` : `request failed (${err.message})`), timeout: false };
     }
     let body: unknown;
@@ -110,7 +115,7 @@ class Transport {
     } catch {
       body = undefined;
     }
-    return { status: res.status, body, text };
+    return { status, body, text };
   }
 }
 
@@ -228,11 +233,15 @@ export async function connectServerTokenizer(opts: ServerTokenizerOptions): Prom
   const tried: string[] = [];
   let authFailed = false;
 
-  const describe = (r: Awaited<ReturnType<Transport['send']>>, want: string): string => {
+  const describe = (r: Awaited<ReturnType<Transport['send']>>, flavor: ServerFlavor, want: string): string => {
     if ('failure' in r) return r.failure;
     if (r.status === 401 || r.status === 403) authFailed = true;
-    if (r.status !== 200) return `HTTP ${r.status}`;
-    return `HTTP 200 but not ${want}${r.text ? ` (${t.excerpt(r.text)})` : ''}`;
+    const ex = r.text ? ` (${t.excerpt(r.text)})` : '';
+    if (r.status !== 200) {
+      const hint = flavor === 'vllm' && (r.status === 400 || r.status === 422) && !opts.model ? ' [no model name was sent]' : '';
+      return `HTTP ${r.status}${hint}${ex}`;
+    }
+    return `HTTP 200 but not ${want}${ex}`;
   };
 
   const flavors: ServerFlavor[] = opts.flavor ? [opts.flavor] : ['vllm', 'llamacpp'];
@@ -247,7 +256,7 @@ export async function connectServerTokenizer(opts: ServerTokenizerOptions): Prom
       isIdList(r.body['tokens']) &&
       (flavor === 'llamacpp' || typeof r.body['count'] === 'number');
     if (!ok) {
-      tried.push(`POST ${t.url('/tokenize')} (${label}): ${describe(r, want)}`);
+      tried.push(`POST ${t.url('/tokenize')} (${label}): ${describe(r, flavor, want)}`);
       continue;
     }
     const body = (r as Reply).body as Record<string, unknown>;

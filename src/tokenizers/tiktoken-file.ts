@@ -16,12 +16,22 @@ import { dirname, join } from 'node:path';
 import { Tiktoken, get_encoding } from 'tiktoken';
 import { InputError, UsageError } from '../errors.js';
 import { fingerprintOf, sha256 } from '../hash.js';
+import { LONG_PIECE_BYTES, LongPieceEncoder } from './long-pieces.js';
 import type { DecodeOptions, EncodeOptions, Tokenizer } from './types.js';
 import { checkIds, decodeUtf8Lossy, isPlainObject, parseJsonWithLine } from './util.js';
 
 /** GLM-4's pre-tokenizer split pattern (tokenization_chatglm.py, THUDM/glm-4-9b-chat). */
 export const GLM4_PATTERN =
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/** o200k_base's split pattern (as in the tiktoken package's encoders/o200k_base.json). */
+export const O200K_PATTERN =
+  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
+  "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
+  "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/** Patterns whose pieces are runs of one character class (see long-pieces.ts). GLM-4's is cl100k_base's. */
+const RUN_PATTERNS = new Set([GLM4_PATTERN, O200K_PATTERN]);
 
 /** GLM-4's special tokens, in id order: the first gets id = number of ranks, the next +1, ... */
 export const GLM4_SPECIAL_TOKENS: readonly string[] = Object.freeze([
@@ -62,6 +72,11 @@ export interface TiktokenFileOptions {
    * Default: the one next to the rank file, if any; null: no check.
    */
   configFile?: string | null;
+  /**
+   * Pieces of at least this many bytes are merged in JS (O(n log n)) instead of by the WASM
+   * core (O(n²)); false: WASM only. Default 4096. Only for GLM-4's/cl100k's/o200k's pattern.
+   */
+  longPieceBytes?: number | false;
 }
 
 export interface ParsedRankFile {
@@ -144,6 +159,7 @@ interface TiktokenParts {
   special: Map<number, string>;
   prefixIds: number[];
   specialTokensInText: boolean;
+  long?: LongPieceEncoder;
 }
 
 /** A tokenizer running on the tiktoken WASM core. */
@@ -156,6 +172,7 @@ export class TiktokenTokenizer implements Tokenizer {
   private enc: Tiktoken | null;
   private readonly isRank: (id: number) => boolean;
   private readonly specialTokensInText: boolean;
+  private readonly long: LongPieceEncoder | undefined;
 
   constructor(parts: TiktokenParts) {
     this.id = parts.id;
@@ -164,6 +181,7 @@ export class TiktokenTokenizer implements Tokenizer {
     this.specialTokens = parts.special;
     this.prefixIds = Object.freeze([...parts.prefixIds]);
     this.specialTokensInText = parts.specialTokensInText;
+    this.long = parts.long;
   }
 
   private live(): Tiktoken {
@@ -174,8 +192,10 @@ export class TiktokenTokenizer implements Tokenizer {
   async encode(text: string, opts: EncodeOptions = {}): Promise<number[]> {
     const enc = this.live();
     // encode_ordinary = Python's encode(text, disallowed_special=()): special-token strings are plain text.
-    const body = this.specialTokensInText ? enc.encode(text, 'all', []) : enc.encode_ordinary(text);
-    const ids = Array.from(body);
+    let ids: number[];
+    if (this.specialTokensInText) ids = Array.from(enc.encode(text, 'all', []));
+    else if (this.long?.mayHaveLongPiece(text)) ids = this.long.encode(text, (chunk) => enc.encode_ordinary(chunk));
+    else ids = Array.from(enc.encode_ordinary(text));
     return (opts.addSpecialTokens ?? true) && this.prefixIds.length ? [...this.prefixIds, ...ids] : ids;
   }
 
@@ -205,6 +225,14 @@ export class TiktokenTokenizer implements Tokenizer {
     }
     flush();
     return out;
+  }
+
+  /** token bytes (latin1) -> rank for ranks 0..count-1, read back from the WASM core (for long pieces). */
+  rankTable(count: number): Map<string, number> {
+    const enc = this.live();
+    const ranks = new Map<string, number>();
+    for (let r = 0; r < count; r++) ranks.set(Buffer.from(enc.decode_single_token_bytes(r)).toString('latin1'), r);
+    return ranks;
   }
 
   close(): void {
@@ -271,6 +299,7 @@ export async function loadTiktokenFile(file: string, opts: TiktokenFileOptions =
     `tiktoken-file:${sha256(raw)}` +
     (defaults ? '' : `;cfg:${fingerprintOf({ pattern, specialTokens, prefixTokens, specialTokensInText })}`);
   const { isRank, maxRank } = parsed;
+  const bfe = parsed.bfe;
   return new TiktokenTokenizer({
     id,
     enc,
@@ -278,7 +307,25 @@ export async function loadTiktokenFile(file: string, opts: TiktokenFileOptions =
     special,
     prefixIds,
     specialTokensInText,
+    long: longPieces(pattern, () => ranksFromBfe(bfe), opts.longPieceBytes),
   });
+}
+
+function longPieces(pattern: string, ranks: () => Map<string, number>, bytes: number | false | undefined): LongPieceEncoder | undefined {
+  if (bytes === false || !RUN_PATTERNS.has(pattern)) return undefined;
+  if (bytes !== undefined && !(Number.isInteger(bytes) && bytes > 0)) throw new UsageError('longPieceBytes must be a positive integer or false');
+  return LongPieceEncoder.create(pattern, ranks, bytes ?? LONG_PIECE_BYTES);
+}
+
+/** token bytes (latin1) -> rank, from a canonical rank file. */
+function ranksFromBfe(bfe: string): Map<string, number> {
+  const ranks = new Map<string, number>();
+  for (const line of bfe.split('\n')) {
+    if (!line) continue;
+    const sp = line.indexOf(' ');
+    ranks.set(Buffer.from(line.slice(0, sp), 'base64').toString('latin1'), Number(line.slice(sp + 1)));
+  }
+  return ranks;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -311,9 +358,13 @@ async function crossCheckConfig(configFile: string, specialIds: Record<string, n
 }
 
 /** tiktoken's built-in encodings evalh supports (ranks are 0..count-1 in both). */
-const BUILTIN: Record<string, { ranks: number; specials: string[] }> = {
-  o200k_base: { ranks: 199998, specials: ['<|endoftext|>', '<|endofprompt|>'] },
-  cl100k_base: { ranks: 100256, specials: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|endofprompt|>'] },
+const BUILTIN: Record<string, { ranks: number; pattern: string; specials: string[] }> = {
+  o200k_base: { ranks: 199998, pattern: O200K_PATTERN, specials: ['<|endoftext|>', '<|endofprompt|>'] },
+  cl100k_base: {
+    ranks: 100256,
+    pattern: GLM4_PATTERN,
+    specials: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|endofprompt|>'],
+  },
 };
 
 export const BUILTIN_ENCODINGS: readonly string[] = Object.freeze(Object.keys(BUILTIN));
@@ -323,7 +374,7 @@ export const BUILTIN_ENCODINGS: readonly string[] = Object.freeze(Object.keys(BU
  * ordinary (Python `encode(text, disallowed_special=())`, as LongBench v2 does for GPT models)
  * and adds no special tokens.
  */
-export function loadTiktokenEncoding(name: string): TiktokenTokenizer {
+export function loadTiktokenEncoding(name: string, opts: Pick<TiktokenFileOptions, 'longPieceBytes'> = {}): TiktokenTokenizer {
   const spec = BUILTIN[name];
   if (!spec) throw new UsageError(`unknown tiktoken encoding "${name}" (known: ${BUILTIN_ENCODINGS.join(', ')})`);
   const enc = get_encoding(name as 'o200k_base');
@@ -336,12 +387,14 @@ export function loadTiktokenEncoding(name: string): TiktokenTokenizer {
     }
     special.set(ids[0]!, s);
   }
-  return new TiktokenTokenizer({
+  const tok: TiktokenTokenizer = new TiktokenTokenizer({
     id: `tiktoken:${name}`,
     enc,
     isRank: (i) => i >= 0 && i < spec.ranks,
     special,
     prefixIds: [],
     specialTokensInText: false,
+    long: longPieces(spec.pattern, () => tok.rankTable(spec.ranks), opts.longPieceBytes),
   });
+  return tok;
 }

@@ -28,13 +28,24 @@ export interface TruncateOptions {
    * False reproduces v1 for chatglm3 (add_special_tokens=False).
    */
   countSpecialTokens?: boolean;
+  /**
+   * Skip tokenizing a prompt that provably fits: byte-level BPE and SentencePiece (with byte
+   * fallback) tokens each cover at least one UTF-8 byte, so a text of B bytes has at most
+   * B tokens plus the few special tokens added around it. Saves a tokenizer round trip per
+   * item for the many prompts far below a 128K budget; promptTokens is then unknown here
+   * (the server's usage reports it). Off by default.
+   */
+  skipWhenBytesFit?: boolean;
 }
+
+/** Special tokens a tokenizer may add around a text (BOS, [gMASK]<sop>, a dummy prefix): a generous allowance. */
+const SPECIAL_ALLOWANCE = 16;
 
 export interface TruncateResult {
   /** The prompt to send: the input unchanged when it fits. */
   text: string;
-  /** Tokens in the untruncated prompt (as counted, see countSpecialTokens). */
-  promptTokens: number;
+  /** Tokens in the untruncated prompt (as counted, see countSpecialTokens); undefined when skipped. */
+  promptTokens: number | undefined;
   /** Tokens cut out of the middle; 0 when the prompt fits. */
   truncatedTokens: number;
 }
@@ -59,6 +70,9 @@ export async function truncateMiddle(
   opts: TruncateOptions = {},
 ): Promise<TruncateResult> {
   checkBudget(maxLength, mode);
+  if (opts.skipWhenBytesFit && Buffer.byteLength(text, 'utf8') + SPECIAL_ALLOWANCE <= maxLength) {
+    return { text, promptTokens: undefined, truncatedTokens: 0 };
+  }
   const ids = await tokenizer.encode(text, { addSpecialTokens: opts.countSpecialTokens ?? true });
   const promptTokens = ids.length;
   if (promptTokens <= maxLength) return { text, promptTokens, truncatedTokens: 0 };

@@ -11,6 +11,8 @@ const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const CLI = join(ROOT, 'dist/src/cli.js');
 const SIM = join(ROOT, 'dist/test/helpers/sim-server-cli.js');
 const SHARED_CONFIG = resolve(ROOT, '../shared/data/longbench');
+// EVALH_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the measured evalh processes.
+const nodeArgs = (process.env.EVALH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const work = mkdtempSync(join(tmpdir(), 'evalh-bench-'));
 const env: NodeJS.ProcessEnv = { ...process.env, EVALH_DATA: join(work, "data-home") };
 delete env.EVALH_API_KEY;
@@ -33,7 +35,7 @@ wall = time.perf_counter() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"wallS": wall, "maxRssMb": rss, "code": p.returncode, "stderr": p.stderr.decode()[-2000:]}))
 `;
-  const out = execFileSync('python3', ['-c', py, process.execPath, CLI, ...args], { env, cwd: work, maxBuffer: 1 << 26 });
+  const out = execFileSync('python3', ['-c', py, process.execPath, ...nodeArgs, CLI, ...args], { env, cwd: work, maxBuffer: 1 << 26 });
   return JSON.parse(out.toString()) as Measured;
 }
 
@@ -47,6 +49,9 @@ async function startSim(latencyMs: number): Promise<{ url: string; stop: () => v
 }
 
 const rows: string[][] = [];
+// `npm run bench -- 10k import` runs only the named parts (10k, full, import, help).
+const parts = process.argv.slice(2);
+const want = (part: string) => parts.length === 0 || parts.includes(part);
 function report(figure: string, value: string, target: string, ratio?: string) {
   rows.push([figure, value, target, ratio ?? '']);
   console.log(`  ${figure}: ${value} (target ${target})${ratio ? ` — ${ratio}` : ''}`);
@@ -142,6 +147,7 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [CLI, 'data', 'add', 'longbench', SHARED_CONFIG], { env, stdio: 'ignore' });
 
     // 1. 10,000 items, concurrency 64, 100 ms latency.
+    if (want('10k')) {
     const items10k = join(work, 'data-10k');
     writeShape(items10k, 0.01, 10_000);
     const sim = await startSim(100);
@@ -154,8 +160,10 @@ async function main(): Promise<void> {
     } finally {
       sim.stop();
     }
+    }
 
     // 2. Full LongBench v1 shape: 4,750 items with contexts as long as the real ones.
+    if (want('full')) {
     const full = join(work, 'data-full');
     const bytes = writeShape(full, 1);
     const sim2 = await startSim(0);
@@ -166,18 +174,23 @@ async function main(): Promise<void> {
     } finally {
       sim2.stop();
     }
+    }
   }
 
   // 3. Scoring 4,750 predictions with evalh import (jieba loading included).
+  if (want('import')) {
   const pred = join(work, 'pred');
   writePredictions(pred);
   const imp = measure(['import', 'longbench', pred, '--name', 'bench-import', '--json', '--db', join(work, 'import.db')]);
   report('scoring 4,750 LongBench v1 predictions (evalh import)', `${imp.wallS.toFixed(2)} s`, '≤ 5 s', `peak RSS ${imp.maxRssMb.toFixed(0)} MB; exit ${imp.code}`);
   if (imp.code !== 0) console.log(imp.stderr);
+  }
 
   // 4. evalh --help.
+  if (want('help')) {
   const helps = [0, 1, 2, 3, 4].map(() => measure(['--help']).wallS).sort((a, b) => a - b);
   report('evalh --help', `${(helps[2]! * 1000).toFixed(0)} ms (median of 5)`, '≤ 300 ms');
+  }
 
   console.log('\n| figure | measured | target | note |\n|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
