@@ -71,6 +71,11 @@ describe('evalh run longbench against a simulated OpenAI-compatible server', () 
     expect(imp.code, imp.stderr).toBe(0);
     expect(json<RunDoc>(imp).scores).toEqual(run.scores);
 
+    // The replay runner reads the same files and reaches the same scores without a server.
+    const replay = await runCli(['run', 'longbench', '--sample', '--runner', 'replay', '--predictions', pred, '--name', 'sim-replayed', '--json'], { cwd, env });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(json<RunDoc>(replay).scores).toEqual(run.scores);
+
     const show = await runCli(['show', 'sim'], { cwd, env });
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/Single-Doc QA\s+narrativeqa/);
