@@ -110,3 +110,20 @@ describe('usage errors exit 2 and write nothing', () => {
     for (const c of ['run', 'import', 'list', 'show', 'data']) expect(r.stdout).toContain(`evalh ${c}`);
   });
 });
+
+describe('records the official metric cannot score', () => {
+  it.each([
+    ['passage_retrieval_en', { input: 'q', context: 'c', answers: ['the third one'], length: 1 }, /line 2, field "answers": the official metric cannot score this record/],
+    ['trec', { input: 'q', context: 'c', answers: ['Count'], length: 1, all_classes: null }, /line 2, field "all_classes"/],
+  ])('%s: exit 2 before anything runs', async (dataset, bad, message) => {
+    const { cwd, env, db } = setup();
+    const data = join(cwd, 'data');
+    const ok = { input: 'q', context: 'c', answers: dataset === 'trec' ? ['Count'] : ['Paragraph 1'], length: 1, all_classes: dataset === 'trec' ? ['Count'] : null };
+    writeData(data, dataset, [JSON.stringify(ok), JSON.stringify(bad)]);
+    const r = await runCli(['run', 'longbench', '--data', data, '--datasets', dataset, '--runner', 'reference'], { cwd, env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(join(data, `${dataset}.jsonl`));
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(db)).toBe(false);
+  });
+});

@@ -7,7 +7,7 @@ import { sha256File } from '../../src/hash.js';
 import { readJsonl } from '../../src/jsonl.js';
 import type { SuiteItem } from '../../src/suite.js';
 import { extractZip } from '../../src/zip.js';
-import { checkDataRecord, type DataRecord, type Target } from './records.js';
+import { checkDataRecord, checkScorable, type DataRecord, type Target } from './records.js';
 
 export const SAMPLE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sample');
 
@@ -75,7 +75,8 @@ export async function checkFiles(
     }
     let count = 0;
     for await (const { line, value } of readJsonl(file)) {
-      checkDataRecord(value, file, line);
+      const rec = checkDataRecord(value, file, line);
+      checkScorable(dataset, rec.answers, rec.all_classes ?? null, file, line);
       count++;
       if (limit !== undefined && count >= limit) break;
     }

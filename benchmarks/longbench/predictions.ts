@@ -4,7 +4,7 @@ import { InputError, UsageError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
 import { readJsonl } from '../../src/jsonl.js';
 import type { ImportedPrediction } from '../../src/suite.js';
-import { checkPrediction, type PredictionRecord, type Target } from './records.js';
+import { checkPrediction, checkScorable, type PredictionRecord, type Target } from './records.js';
 
 /**
  * Reads a folder of pred.py output files (<dataset>.jsonl) the way eval.py does: every
@@ -33,13 +33,16 @@ export async function readPredictionDir(
       throw new UsageError(`${file}: unknown ${suite} dataset "${dataset}" (file names must be <dataset>.jsonl)`);
     }
     const records: PredictionRecord[] = [];
+    const lines: number[] = [];
     for await (const { line, value } of readJsonl(file)) {
       const rec = checkPrediction(value, file, line);
+      lines.push(line);
       if (needLength && rec.length === undefined) throw new InputError(file, line, 'length', "must have required property 'length'");
       records.push(rec);
     }
     if (records.length === 0) throw new InputError(file, undefined, undefined, 'no predictions in this file');
     const allClasses = records[records.length - 1]!.all_classes;
+    records.forEach((rec, i) => checkScorable(dataset, rec.answers, allClasses, file, lines[i]!));
     records.forEach((rec, seq) => {
       const target: Target = { answers: rec.answers, all_classes: allClasses, length: rec.length ?? null };
       predictions.push({ item: { id: `${dataset}/${seq}`, dataset, seq, target }, output: rec.pred });

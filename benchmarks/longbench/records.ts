@@ -1,4 +1,7 @@
+import { InputError } from '../../src/errors.js';
+import { scoreItem } from '../../src/metrics/index.js';
 import { checker } from '../../src/validate.js';
+import { datasetSpec } from './datasets.js';
 
 // The two official record shapes: a data line (data/<name>.jsonl) and a prediction line
 // written by pred.py (pred/<model>/<name>.jsonl).
@@ -56,4 +59,18 @@ export interface Target {
   answers: string[];
   all_classes: string[] | null;
   length: number | null;
+}
+
+/**
+ * Some records make the official metrics raise (a retrieval answer without "Paragraph N",
+ * classification without all_classes): eval.py dies there. evalh refuses such a record up
+ * front, naming it, instead of failing mid-run or scoring it some made-up way.
+ */
+export function checkScorable(dataset: string, answers: string[], allClasses: string[] | null, file: string, line: number): void {
+  try {
+    scoreItem(datasetSpec(dataset)!.metric, '', answers, allClasses, dataset);
+  } catch (e) {
+    const field = /all_classes/.test((e as Error).message) ? 'all_classes' : 'answers';
+    throw new InputError(file, line, field, `the official metric cannot score this record (${(e as Error).message})`);
+  }
 }

@@ -130,7 +130,18 @@ function writePredictions(dir: string): void {
       const predLen = summary ? 400 : d === 'dureader' ? 100 : 20;
       const gtLen = summary ? 450 : d === 'dureader' ? 80 : 10;
       const pred = d === 'lcc' || d === 'repobench-p' ? `    result = compute(${text(seed++, 6).replace(/ /g, ', ')})\n# next` : zh ? zhText(seed++, predLen * 2) : text(seed++, predLen);
-      const gt = d === 'lcc' || d === 'repobench-p' ? `    result = compute(${text(seed++, 6).replace(/ /g, ', ')})` : zh ? zhText(seed++, gtLen * 2) : text(seed++, gtLen);
+      const gt =
+        d === 'lcc' || d === 'repobench-p'
+          ? `    result = compute(${text(seed++, 6).replace(/ /g, ', ')})`
+          : d === 'passage_retrieval_en'
+            ? `Paragraph ${(i % 30) + 1}`
+            : d === 'passage_retrieval_zh'
+              ? `段落${(i % 30) + 1}`
+              : d === 'passage_count'
+                ? String(i % 20)
+                : zh
+                  ? zhText(seed++, gtLen * 2)
+                  : text(seed++, gtLen);
       const all_classes = d === 'trec' ? ['Count', 'Date', 'Individual'] : d === 'lsht' ? ['体育', '财经'] : null;
       lines.push(JSON.stringify({ pred, answers: [gt], all_classes, length: 5000 }));
     }
