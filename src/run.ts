@@ -107,7 +107,8 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       return {
         text: gen.text,
         finishReason: gen.finishReason,
-        promptTokens: gen.promptTokens ?? prepared.promptTokens,
+        // The untruncated count under the truncation tokenizer when known; else what the server counted.
+        promptTokens: prepared.promptTokens ?? gen.promptTokens,
         completionTokens: gen.completionTokens,
         truncatedTokens: prepared.truncatedTokens,
         requestHash,
