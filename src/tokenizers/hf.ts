@@ -23,7 +23,7 @@ import { InputError, UsageError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { checker } from '../validate.js';
 import type { DecodeOptions, EncodeOptions, Tokenizer } from './types.js';
-import { checkIds, cleanUpTokenization, isPlainObject, parseJsonWithLine } from './util.js';
+import { checkIds, cleanUpTokenization, isPlainObject, parseJsonWithLine, decodeAroundSpecials } from './util.js';
 
 export interface HfTokenizerOptions {
   /**
@@ -133,22 +133,9 @@ export class HfTokenizer implements Tokenizer {
 
   async decode(ids: number[], opts: DecodeOptions = {}): Promise<string> {
     checkIds(ids, this.id, (id) => this.specialTokens.has(id) || this.plain.id_to_token(id) !== undefined);
-    const skip = opts.skipSpecialTokens ?? false;
-    let out = '';
-    let run: number[] = [];
-    const flush = () => {
-      if (run.length) out += this.plain.decode(run, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
-      run = [];
-    };
-    for (const id of ids) {
-      const special = this.specialTokens.get(id);
-      if (special === undefined) run.push(id);
-      else if (!skip) {
-        flush();
-        out += special;
-      }
-    }
-    flush();
+    const out = decodeAroundSpecials(ids, this.specialTokens, opts.skipSpecialTokens ?? false, (run) =>
+      this.plain.decode(run, { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
+    );
     return this.cleanUp ? cleanUpTokenization(out) : out;
   }
 }

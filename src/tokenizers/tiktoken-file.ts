@@ -18,7 +18,7 @@ import { InputError, UsageError } from '../errors.js';
 import { fingerprintOf, sha256 } from '../hash.js';
 import { LONG_PIECE_BYTES, LongPieceEncoder } from './long-pieces.js';
 import type { DecodeOptions, EncodeOptions, Tokenizer } from './types.js';
-import { checkIds, decodeUtf8Lossy, isPlainObject, parseJsonWithLine } from './util.js';
+import { checkIds, decodeUtf8Lossy, isPlainObject, parseJsonWithLine, decodeAroundSpecials } from './util.js';
 
 /** GLM-4's pre-tokenizer split pattern (tokenization_chatglm.py, THUDM/glm-4-9b-chat). */
 export const GLM4_PATTERN =
@@ -208,23 +208,9 @@ export class TiktokenTokenizer implements Tokenizer {
   async decode(ids: number[], opts: DecodeOptions = {}): Promise<string> {
     const enc = this.live();
     checkIds(ids, this.id, (id) => this.isRank(id) || this.specialTokens.has(id));
-    const skip = opts.skipSpecialTokens ?? false;
-    let out = '';
-    let run: number[] = [];
-    const flush = () => {
-      if (run.length) out += decodeUtf8Lossy(enc.decode(Uint32Array.from(run)));
-      run = [];
-    };
-    for (const id of ids) {
-      const special = this.specialTokens.get(id);
-      if (special === undefined) run.push(id);
-      else if (!skip) {
-        flush();
-        out += special;
-      }
-    }
-    flush();
-    return out;
+    return decodeAroundSpecials(ids, this.specialTokens, opts.skipSpecialTokens ?? false, (run) =>
+      decodeUtf8Lossy(enc.decode(Uint32Array.from(run))),
+    );
   }
 
   /** token bytes (latin1) -> rank for ranks 0..count-1, read back from the WASM core (for long pieces). */

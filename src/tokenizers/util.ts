@@ -64,3 +64,28 @@ export function parseJsonWithLine(text: string): { value: unknown } | { error: s
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * Decodes runs of ordinary ids with `decodeRun` and renders each special id as its text, or
+ * drops it with `skip`: a special token ends a run, so bytes never join across one.
+ */
+export function decodeAroundSpecials(
+  ids: readonly number[],
+  specials: ReadonlyMap<number, string>,
+  skip: boolean,
+  decodeRun: (run: number[]) => string,
+): string {
+  let out = '';
+  let run: number[] = [];
+  for (const id of ids) {
+    const special = specials.get(id);
+    if (special === undefined) run.push(id);
+    else if (!skip) {
+      if (run.length) out += decodeRun(run);
+      run = [];
+      out += special;
+    }
+  }
+  if (run.length) out += decodeRun(run);
+  return out;
+}
