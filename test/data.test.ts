@@ -46,6 +46,34 @@ describe.runIf(haveShared)('evalh data with the official LongBench configs', () 
     expect(tampered.stderr).toMatch(/does not verify.*evalh data pull longbench/);
   });
 
+  it('add registers a local copy of the data folder; a file changed afterwards is refused', async () => {
+    const { cwd, env } = setup();
+    const copy = join(cwd, 'LongBench');
+    mkdirSync(join(copy, 'config'), { recursive: true });
+    mkdirSync(join(copy, 'data'));
+    for (const f of ['dataset2prompt.json', 'dataset2maxlen.json', 'model2maxlen.json']) {
+      writeFileSync(join(copy, 'config', f), readFileSync(join(LONGBENCH, 'v1', 'config', f)));
+    }
+    const rec = (i: number) => JSON.stringify({ input: `q${i}`, context: 'c', answers: ['Paragraph 2'], length: 5000 + i, all_classes: null, _id: `p${i}` });
+    writeFileSync(join(copy, 'data', 'passage_retrieval_en.jsonl'), [rec(1), rec(2)].join('\n') + '\n');
+    writeFileSync(join(copy, 'data', 'passage_retrieval_en_e.jsonl'), [rec(3)].join('\n') + '\n');
+    const add = await runCli(['data', 'add', 'longbench', copy, '--json'], { cwd, env });
+    expect(add.code, add.stderr).toBe(0);
+    expect(json<{ registered: string[] }>(add).registered).toContain('data');
+
+    const v1 = await runCli(['run', 'longbench', '--datasets', 'passage_retrieval_en', '--runner', 'reference', '--json'], { cwd, env });
+    expect(v1.code, v1.stderr).toBe(0);
+    expect(json<{ scores: unknown; items: { done: number } }>(v1)).toMatchObject({ scores: { passage_retrieval_en: 100 }, items: { done: 2 } });
+    const e = await runCli(['run', 'longbench-e', '--datasets', 'passage_retrieval_en', '--runner', 'reference', '--json'], { cwd, env });
+    expect(e.code, e.stderr).toBe(0);
+    expect(json<{ scores: unknown }>(e).scores).toEqual({ passage_retrieval_en: { '0-4k': null, '4-8k': 100, '8k+': null } });
+
+    writeFileSync(join(copy, 'data', 'passage_retrieval_en.jsonl'), rec(9) + '\n');
+    const changed = await runCli(['run', 'longbench', '--datasets', 'passage_retrieval_en', '--runner', 'reference', '--name', 'again'], { cwd, env });
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/changed since it was registered/);
+  });
+
   it('pull fetches the pinned files (here from a loopback mirror) and refuses a file whose hash differs', async () => {
     const { cwd, env, home } = setup();
     const served = new Map<string, Buffer>();

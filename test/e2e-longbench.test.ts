@@ -117,6 +117,19 @@ describe('evalh run longbench against a simulated OpenAI-compatible server', () 
     expect(rows.some((x) => x.attempts > 1)).toBe(true);
   });
 
+  it('an empty completion is the model\'s answer: stored as "", scored, and counted in show', async () => {
+    const server = await sim({ faults: (req) => (req.prompt.includes('NASA') ? { kind: 'empty' } : undefined) });
+    const { cwd, env, db } = setup();
+    const r = await runCli(runArgs(server.url, 'empty'), { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<RunDoc>(r).items).toMatchObject({ done: 63, error: 0 });
+    const trec = itemRows(db, 'empty').filter((x) => x.item_id.startsWith('trec/'));
+    expect(trec).toHaveLength(3);
+    for (const t of trec) expect(t).toMatchObject({ status: 'done', output: '', score: 0 });
+    const show = await runCli(['show', 'empty'], { cwd, env });
+    expect(show.stdout).toMatch(/empty outputs: 3/);
+  });
+
   it('permanent failures are recorded apart, never scored, and retried on resume; the error budget ends a run with exit 1', async () => {
     let refusing = true;
     const refuse = (prompt: string) => refusing && prompt.includes('Gray Island') && prompt.includes('Question: Who built');

@@ -28,7 +28,9 @@ export async function showCommand(args: ShowArgs): Promise<void> {
     if (!args.json) {
       const errors = new Map<string, number>();
       let truncated = 0;
+      let empty = 0;
       for (const it of store.items(run.id)) {
+        if (it.status === 'done' && it.output === '') empty++;
         if (it.status === 'error') errors.set(it.errorKind ?? 'error', (errors.get(it.errorKind ?? 'error') ?? 0) + 1);
         if ((it.truncatedTokens ?? 0) > 0) truncated++;
       }
@@ -37,7 +39,7 @@ export async function showCommand(args: ShowArgs): Promise<void> {
         `fingerprint ${run.fingerprint}  evalh ${run.evalhVersion}  started ${run.startedAt}${run.finishedAt ? `  finished ${run.finishedAt}` : ''}`,
         `runner ${Object.entries(runner ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
         ...(Object.keys(run.tags).length ? [`tags ${Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
-        `truncated prompts: ${truncated}${errors.size ? `  errors: ${[...errors].map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}`,
+        `truncated prompts: ${truncated}  empty outputs: ${empty}${errors.size ? `  errors: ${[...errors].map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}`,
       ];
       process.stdout.write(`${head.join('\n')}\n`);
     }
