@@ -23,6 +23,7 @@ function cli(argv: string[]): Argv {
           .option('data', { type: 'string', describe: 'data folder or archive in the official layout' })
           .option('sample', { type: 'boolean', default: false, describe: 'the built-in sample (not the official benchmark)' })
           .option('limit', { type: 'number', describe: 'first N items of each dataset' })
+          .option('shard', { type: 'string', describe: 'i/n: run only shard i of n (a deterministic split of the items; merge the stores with evalh merge)' })
           .option('endpoint', { type: 'string', describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY' })
           .option('model', { type: 'string', describe: 'model id to send to the endpoint' })
           .option('api', { choices: ['auto', 'chat', 'completions'] as const, default: 'auto' as const, describe: 'force chat or completions for every request (auto: as the suite says)' })
@@ -70,6 +71,54 @@ function cli(argv: string[]): Argv {
       'a run\'s settings, counts and scores in the official layout',
       (y) => y.positional('run', { type: 'string', demandOption: true }).option('db', dbOption).option('json', jsonOption),
       async (args) => (await import('./commands/show.js')).showCommand(args as never),
+    )
+    .command(
+      'report <runs..>',
+      'one self-contained HTML report of one or several runs',
+      (y) =>
+        y
+          .positional('runs', { type: 'string', array: true, demandOption: true })
+          .option('o', { alias: 'output', type: 'string', describe: 'the HTML file to write (default: report.html)' })
+          .option('db', dbOption)
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/report.js')).reportCommand(args as never),
+    )
+    .command(
+      'compare <runs..>',
+      'differences between runs per dataset and overall, with paired-bootstrap 95% intervals',
+      (y) =>
+        y
+          .positional('runs', { type: 'string', array: true, demandOption: true })
+          .option('seed', { type: 'number', default: 1, describe: 'bootstrap seed (the output is reproducible)' })
+          .option('db', dbOption)
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/compare.js')).compareCommand(args as never),
+    )
+    .command(
+      'gate',
+      'CI regression gate: exit 1 only for a drop both larger than allowed and significant',
+      (y) =>
+        y
+          .option('baseline', { type: 'string', demandOption: true, describe: 'run name or tag (K=V, or K: latest run with that tag)' })
+          .option('candidate', { type: 'string', demandOption: true, describe: 'run name' })
+          .option('max-drop', { type: 'number', default: 1, describe: 'allowed drop in points' })
+          .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the paired test' })
+          .option('config', { type: 'string', describe: 'JSON file with per-suite/dataset thresholds' })
+          .option('junit', { type: 'string', describe: 'write JUnit XML here' })
+          .option('seed', { type: 'number', default: 1, describe: 'bootstrap seed' })
+          .option('db', dbOption)
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/gate.js')).gateCommand(args as never),
+    )
+    .command(
+      'merge <dbs..>',
+      'merge stores made on several machines (shards) into one',
+      (y) =>
+        y
+          .positional('dbs', { type: 'string', array: true, demandOption: true })
+          .option('into', { type: 'string', demandOption: true, describe: 'the store to merge into (created if missing)' })
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/merge.js')).mergeCommand(args as never),
     )
     .command(
       'data <action> [suite] [path]',

@@ -4,6 +4,7 @@ import { canonicalJson, fingerprintOf, sha256 } from './hash.js';
 import { Progress, log } from './progress.js';
 import { schedule, type Ending } from './scheduler.js';
 import type { RunRow, Store } from './store.js';
+import { inShard, type Shard } from './shard.js';
 import type { RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
 import { evalhVersion } from './version.js';
 
@@ -22,6 +23,8 @@ export interface RunPlan {
   /** Extra score-relevant settings (tokenizer, input budget). */
   fingerprintExtra: Record<string, unknown>;
   settingsExtra: Record<string, unknown>;
+  /** Only this part of the items (not in the fingerprint: shards of one run merge into one). */
+  shard?: Shard;
 }
 
 export interface RunOutcome {
@@ -59,8 +62,11 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     timeoutS: plan.timeoutMs / 1000,
     retries: plan.retries,
     errorBudget: plan.errorBudget,
+    ...(plan.shard ? { shard: `${plan.shard.index}/${plan.shard.count}` } : {}),
     ...plan.settingsExtra,
   };
+  const mine = (id: string) => !plan.shard || inShard(id, plan.shard);
+  const total = plan.shard ? plan.source.itemIds().filter(mine).length : plan.source.total;
 
   let run = store.findRun(plan.name);
   if (run) {
@@ -81,12 +87,12 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   }
   const runId = run.id;
   const done = store.doneItemIds(runId);
-  const skipped = [...done].length;
-  const progress = new Progress(`${plan.suite.name} ${plan.name}`, plan.source.total, Math.min(skipped, plan.source.total), plan.quiet);
-  if (skipped > 0) log(`resuming run "${plan.name}": ${skipped} of ${plan.source.total} items already done`);
+  const skipped = plan.source.itemIds().filter((id) => mine(id) && done.has(id)).length;
+  const progress = new Progress(`${plan.suite.name} ${plan.name}`, total, skipped, plan.quiet);
+  if (skipped > 0) log(`resuming run "${plan.name}": ${skipped} of ${total} items already done`);
 
   async function* pending(): AsyncGenerator<SuiteItem> {
-    for await (const item of plan.source.items()) if (!done.has(item.id)) yield item;
+    for await (const item of plan.source.items()) if (mine(item.id) && !done.has(item.id)) yield item;
   }
 
   interface Finished {
@@ -154,7 +160,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       concurrency: plan.concurrency,
       timeoutMs: plan.timeoutMs,
       retries: plan.retries,
-      maxFailures: Math.floor(plan.errorBudget * plan.source.total),
+      maxFailures: Math.floor(plan.errorBudget * total),
       stop,
       backoffBaseMs: process.env.EVALH_BACKOFF_BASE_MS ? Number(process.env.EVALH_BACKOFF_BASE_MS) : undefined,
     },
@@ -163,7 +169,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   store.flush();
 
   const summary = summarizeRun(store, run, plan.suite, plan.source.datasets);
-  const counts = { ...store.itemCounts(runId), total: plan.source.total, skipped };
+  const counts = { ...store.itemCounts(runId), total, skipped };
   let status: RunRow['status'];
   let message: string | undefined;
   switch (result.ending) {

@@ -313,6 +313,76 @@ export class Store {
     }
   }
 
+  /**
+   * Merges every run of another store file into this one, in one transaction: a run of the
+   * same name must have the same suite and fingerprint, and an item done in both must have
+   * the same output and score — anything else is a conflict and nothing is written.
+   * Returns the names of the runs it touched, with the statuses they had in `file`.
+   */
+  mergeFrom(file: string): { name: string; status: RunStatus }[] {
+    const touched: { name: string; status: RunStatus }[] = [];
+    this.db.prepare(`ATTACH DATABASE ? AS src`).run(file);
+    try {
+      this.db.transaction(() => {
+        const runs = this.db.prepare(`SELECT * FROM src.runs ORDER BY id`).all() as RawRun[];
+        for (const r of runs) {
+          let target = this.findRun(r.name);
+          if (target && (target.suite !== r.suite || target.fingerprint !== r.fingerprint)) {
+            throw new StoreError(
+              `${file}: run "${r.name}" conflicts with the run of that name in ${this.file} (${target.suite === r.suite ? `fingerprint ${r.fingerprint} vs ${target.fingerprint}` : `suite ${r.suite} vs ${target.suite}`}); nothing merged`,
+              2,
+            );
+          }
+          if (!target) {
+            this.db
+              .prepare(
+                `INSERT INTO runs (name, suite, fingerprint, settings, status, evalh_version, created_at, started_at, finished_at, summary)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              )
+              .run(r.name, r.suite, r.fingerprint, r.settings, r.status, r.evalh_version, r.created_at, r.started_at, r.finished_at, r.summary);
+            target = this.findRun(r.name)!;
+          }
+          const tags = this.db.prepare(`SELECT key, value FROM src.run_tags WHERE run_id = ?`).all(r.id) as { key: string; value: string }[];
+          this.writeTags(target.id, Object.fromEntries(tags.map((t) => [t.key, t.value])));
+          const conflict = this.db
+            .prepare(
+              `SELECT s.item_id FROM src.items s JOIN items t ON t.run_id = ? AND t.item_id = s.item_id
+               WHERE s.run_id = ? AND s.status = 'done' AND t.status = 'done'
+                 AND (s.output IS NOT t.output OR s.score IS NOT t.score) LIMIT 3`,
+            )
+            .pluck()
+            .all(target.id, r.id) as string[];
+          if (conflict.length > 0) {
+            throw new StoreError(
+              `${file}: run "${r.name}" has items done differently in ${this.file} (${conflict.join(', ')}); nothing merged`,
+              2,
+            );
+          }
+          // New items, and done items replacing failed ones; identical duplicates are skipped.
+          this.db
+            .prepare(
+              `INSERT INTO items SELECT ?, item_id, dataset, seq, status, request_hash, target, output, finish_reason, score, scores,
+                 prompt_tokens, completion_tokens, truncated_tokens, latency_ms, attempts, error_kind, error, updated_at
+               FROM src.items WHERE run_id = ? AND true
+               ON CONFLICT (run_id, item_id) DO UPDATE SET
+                 status = excluded.status, request_hash = excluded.request_hash, target = excluded.target,
+                 output = excluded.output, finish_reason = excluded.finish_reason, score = excluded.score,
+                 scores = excluded.scores, prompt_tokens = excluded.prompt_tokens,
+                 completion_tokens = excluded.completion_tokens, truncated_tokens = excluded.truncated_tokens,
+                 latency_ms = excluded.latency_ms, attempts = excluded.attempts, error_kind = excluded.error_kind,
+                 error = excluded.error, updated_at = excluded.updated_at
+               WHERE items.status <> 'done' AND excluded.status = 'done'`,
+            )
+            .run(target.id, r.id);
+          touched.push({ name: r.name, status: r.status });
+        }
+      }).immediate();
+    } finally {
+      this.db.prepare(`DETACH DATABASE src`).run();
+    }
+    return touched;
+  }
+
   itemCounts(runId: number): { done: number; error: number } {
     const rows = this.db
       .prepare(`SELECT status, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY status`)

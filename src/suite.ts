@@ -34,6 +34,8 @@ export interface SuiteSource {
   fingerprint: Record<string, unknown>;
   settings: Record<string, unknown>;
   items(): AsyncIterable<SuiteItem>;
+  /** Every item id, in order, without reading the data again (totals for shards). */
+  itemIds(): string[];
 }
 
 export interface RequestContext {

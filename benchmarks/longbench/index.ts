@@ -60,6 +60,7 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
         },
         settings: { dataDir: opts.sample ? 'built-in sample' : dir, datasets, limit: opts.limit ?? null, prompts: t.source },
         items: () => streamItems(files, opts.limit),
+        itemIds: () => files.flatMap((f) => Array.from({ length: f.count }, (_, seq) => `${f.dataset}/${seq}`)),
       };
     },
 

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { canonicalJson, sha256 } from '../hash.js';
 import { log } from '../progress.js';
 import { executeRun, InterruptedError } from '../run.js';
+import { parseShard } from '../shard.js';
 import { Store } from '../store.js';
 import { getSuite } from '../suites.js';
 import type { RequestContext, Suite } from '../suite.js';
@@ -18,6 +19,7 @@ export interface RunArgs {
   data?: string;
   sample: boolean;
   limit?: number;
+  shard?: string;
   endpoint?: string;
   model?: string;
   api: 'auto' | 'chat' | 'completions';
@@ -42,6 +44,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   const suite = getSuite(args.suite);
   checkFlags(args);
   const tags = parseTags(args.tag);
+  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const source = await suite.open({
     datasets: args.datasets?.split(',').map((s) => s.trim()).filter(Boolean),
     data: args.data,
@@ -83,6 +86,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
         quiet: args.json,
         fingerprintExtra,
         settingsExtra,
+        ...(shard ? { shard } : {}),
       },
       stopper.signal,
     );

@@ -142,7 +142,9 @@ export class ServerTokenizer implements Tokenizer {
     maxModelLen: number | undefined,
     private readonly specialTokensInText: boolean,
   ) {
-    this.id = `server:${flavor}:${t.root}${model ? `:${model}` : ''}`;
+    // No address in the id: it goes into run fingerprints, and the same model served from another
+    // replica or port must resume the same run.
+    this.id = `server:${flavor}${model ? `:${model}` : ''}`;
     this.specialIds = new Set(specialIds);
     this.maxModelLen = maxModelLen;
   }
