@@ -44,6 +44,7 @@ export class OpenAIRunner implements Runner {
       max_tokens: call.maxTokens,
       temperature: call.temperature,
     };
+    if (call.topP !== undefined) body.top_p = call.topP;
     if (call.stop && call.stop.length > 0) body.stop = call.stop;
     let path: string;
     if (kind === 'chat') {

@@ -6,6 +6,7 @@ export interface ModelRequest {
   prompt: string;
   maxTokens: number;
   temperature: number;
+  topP?: number;
   stop?: string[];
 }
 

@@ -5,7 +5,7 @@ import { Progress, log } from './progress.js';
 import { schedule, type Ending } from './scheduler.js';
 import type { RunRow, Store } from './store.js';
 import { inShard, type Shard } from './shard.js';
-import type { RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
+import type { ItemScore, RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
 import { evalhVersion } from './version.js';
 
 export interface RunPlan {
@@ -102,6 +102,8 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     completionTokens?: number;
     truncatedTokens?: number;
     requestHash: string;
+    latencyMs: number;
+    scored: ItemScore;
   }
 
   const result = await schedule<SuiteItem, Finished>(
@@ -109,8 +111,15 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     async (item, signal) => {
       const prepared = await plan.suite.prepare(item, plan.ctx);
       const requestHash = sha256(canonicalJson(prepared.request)).slice(0, 16);
+      const started = performance.now();
       const gen = await plan.runner.generate({ ...prepared.request, itemId: item.id, reference: item.reference }, signal);
+      const latencyMs = performance.now() - started;
+      // Scored inside the task so that slow scorers (sandboxed execution, judges) overlap
+      // with generation under the same concurrency limit.
+      const scored = await plan.suite.score(item, gen.text);
       return {
+        latencyMs,
+        scored,
         text: gen.text,
         finishReason: gen.finishReason,
         // The untruncated count under the truncation tokenizer when known; else what the server counted.
@@ -123,7 +132,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     (item, outcome) => {
       if (outcome.ok) {
         const v = outcome.value;
-        const scored = plan.suite.score(item, v.text);
+        const scored = v.scored;
         store.queueItem(runId, {
           itemId: item.id,
           dataset: item.dataset,
@@ -133,12 +142,13 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
           target: item.target,
           output: v.text,
           finishReason: v.finishReason,
-          score: scored.score,
+          score: scored.score ?? undefined,
           scores: scored.scores,
+          ...(scored.notEvaluable !== undefined ? { errorKind: 'not_evaluable', error: scored.notEvaluable } : {}),
           promptTokens: v.promptTokens,
           completionTokens: v.completionTokens,
           truncatedTokens: v.truncatedTokens,
-          latencyMs: outcome.latencyMs,
+          latencyMs: v.latencyMs,
           attempts: outcome.attempts,
         });
       } else {
@@ -195,11 +205,14 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
 
 export function summarizeRun(store: Store, run: RunRow, suite: Suite, datasets?: string[]): Summary {
   const scored = [];
+  const notEvaluable = [];
   for (const it of store.items(run.id)) {
-    if (it.status === 'done' && it.score !== undefined) scored.push({ dataset: it.dataset, target: it.target, score: it.score });
+    if (it.status !== 'done') continue;
+    if (it.score !== undefined) scored.push({ dataset: it.dataset, target: it.target, score: it.score });
+    else if (it.errorKind === 'not_evaluable') notEvaluable.push({ dataset: it.dataset, target: it.target, reason: it.error ?? '' });
   }
   const ds = datasets ?? ((run.settings.source as { datasets?: string[] } | undefined)?.datasets ?? [...new Set(scored.map((s) => s.dataset))]);
-  return suite.summarize(scored, ds);
+  return suite.summarize(scored, ds, notEvaluable);
 }
 
 export class InterruptedError extends EvalhError {

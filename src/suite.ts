@@ -23,6 +23,8 @@ export interface OpenOptions {
   data?: string;
   sample: boolean;
   limit?: number;
+  /** A suite's named generation preset (e.g. HumanEval-X sampling for pass@10). */
+  preset?: string;
 }
 
 export interface SuiteSource {
@@ -53,8 +55,17 @@ export interface PreparedRequest {
 }
 
 export interface ItemScore {
-  score: number;
+  /** 0..1; null when the item could not be evaluated here (see notEvaluable). */
+  score: number | null;
   scores?: Record<string, unknown>;
+  /** The environment, not the model, kept this item from being scored: "<missing thing>". */
+  notEvaluable?: string;
+}
+
+export interface NotEvaluableItem {
+  dataset: string;
+  target: unknown;
+  reason: string;
 }
 
 export interface ScoredItem {
@@ -81,8 +92,9 @@ export interface Suite {
   readonly datasets: readonly string[];
   open(opts: OpenOptions): Promise<SuiteSource>;
   prepare(item: SuiteItem, ctx: RequestContext): Promise<PreparedRequest>;
-  score(item: { dataset: string; target: unknown }, output: string): ItemScore;
-  summarize(items: ScoredItem[], datasets: string[]): Summary;
+  /** May be async (sandboxed execution, a judge model). */
+  score(item: { dataset: string; target: unknown }, output: string): ItemScore | Promise<ItemScore>;
+  summarize(items: ScoredItem[], datasets: string[], notEvaluable?: NotEvaluableItem[]): Summary;
   /** Text table(s) in the suite's official layout. */
   renderSummary(summary: Summary): string;
   /** Reads predictions in the suite's official output layout (import, replay). */

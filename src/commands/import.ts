@@ -4,6 +4,7 @@ import { fingerprintOf } from '../hash.js';
 import { fingerprintDiff } from '../run.js';
 import { Store } from '../store.js';
 import { getSuite } from '../suites.js';
+import type { ImportedPrediction, ItemScore, Suite } from '../suite.js';
 import { evalhVersion } from '../version.js';
 import { printResult } from './output.js';
 
@@ -15,15 +16,31 @@ export interface ImportArgs {
   json: boolean;
 }
 
+/**
+ * Scores every prediction; async scorers (sandboxed execution) run many at once and bound
+ * their own parallelism, so a plain Promise.all over chunks keeps memory flat.
+ */
+async function scoreAll(suite: Suite, predictions: ImportedPrediction[]): Promise<{ p: ImportedPrediction; s: ItemScore }[]> {
+  const out: { p: ImportedPrediction; s: ItemScore }[] = [];
+  const chunk = 256;
+  for (let i = 0; i < predictions.length; i += chunk) {
+    const part = predictions.slice(i, i + chunk);
+    const scores = await Promise.all(part.map((p) => suite.score(p.item, p.output)));
+    part.forEach((p, j) => out.push({ p, s: scores[j]! }));
+  }
+  return out;
+}
+
 /** Scores a folder of official predictions exactly as the official eval script and stores it as a run. */
 export async function importCommand(args: ImportArgs): Promise<void> {
   const suite = getSuite(args.suite);
   const { predictions, files } = await suite.readPredictions(args.path); // validates everything first
   const datasets = [...new Set(predictions.map((p) => p.item.dataset))];
-  const scored = predictions.map((p) => ({ p, s: suite.score(p.item, p.output) }));
+  const scored = await scoreAll(suite, predictions);
   const summary = suite.summarize(
-    scored.map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, score: s.score })),
+    scored.filter(({ s }) => s.score !== null).map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, score: s.score! })),
     datasets,
+    scored.filter(({ s }) => s.notEvaluable !== undefined).map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, reason: s.notEvaluable! })),
   );
 
   const parts = { suite: suite.name, runner: { runner: 'import' }, files, metrics: evalhVersion };
@@ -54,8 +71,9 @@ export async function importCommand(args: ImportArgs): Promise<void> {
           status: 'done' as const,
           target: p.item.target,
           output: p.output,
-          score: s.score,
+          score: s.score ?? undefined,
           scores: s.scores,
+          ...(s.notEvaluable !== undefined ? { errorKind: 'not_evaluable', error: s.notEvaluable } : {}),
           attempts: 1,
         })),
       );

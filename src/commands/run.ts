@@ -20,6 +20,7 @@ export interface RunArgs {
   sample: boolean;
   limit?: number;
   shard?: string;
+  preset?: string;
   endpoint?: string;
   model?: string;
   api: 'auto' | 'chat' | 'completions';
@@ -50,6 +51,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
     data: args.data,
     sample: args.sample,
     limit: args.limit,
+    ...(args.preset ? { preset: args.preset } : {}),
   });
   if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
 
