@@ -42,8 +42,13 @@ function cli(argv: string[]): Argv {
           .option('tag', { type: 'string', array: true, describe: 'K=V tags for the run (e.g. step=1000)' })
           .option('judge-endpoint', { type: 'string', describe: 'judge model endpoint (judged suites)' })
           .option('judge-model', { type: 'string', describe: 'judge model id (judged suites)' })
+          .option('judge-concurrency', { type: 'number', default: 4, describe: 'judge requests in flight (key: EVALH_JUDGE_API_KEY, else EVALH_API_KEY)' })
+          .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'execute generated code WITHOUT a sandbox (only where bubblewrap cannot run)' })
           .option('json', jsonOption),
-      async (args) => (await import('./commands/run.js')).runCommand(args as never),
+      async (args) => {
+        if (args.unsafeNoSandbox) process.env.EVALH_UNSAFE_NO_SANDBOX = '1';
+        return (await import('./commands/run.js')).runCommand(args as never);
+      },
     )
     .command(
       'import <suite> <path>',
@@ -53,9 +58,13 @@ function cli(argv: string[]): Argv {
           .positional('suite', { type: 'string', demandOption: true })
           .positional('path', { type: 'string', demandOption: true })
           .option('name', { type: 'string', describe: 'run name (default: suite-import-<folder>)' })
+          .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'execute generated code WITHOUT a sandbox (only where bubblewrap cannot run)' })
           .option('db', dbOption)
           .option('json', jsonOption),
-      async (args) => (await import('./commands/import.js')).importCommand(args as never),
+      async (args) => {
+        if (args.unsafeNoSandbox) process.env.EVALH_UNSAFE_NO_SANDBOX = '1';
+        return (await import('./commands/import.js')).importCommand(args as never);
+      },
     )
     .command(
       'list [what]',
@@ -120,6 +129,28 @@ function cli(argv: string[]): Argv {
           .option('into', { type: 'string', demandOption: true, describe: 'the store to merge into (created if missing)' })
           .option('json', jsonOption),
       async (args) => (await import('./commands/merge.js')).mergeCommand(args as never),
+    )
+    .command(
+      'rejudge <run>',
+      'judge an existing run\'s answers with another judge, as a new run (judged suites)',
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true })
+          .option('judge-endpoint', { type: 'string', demandOption: true, describe: 'judge endpoint (…/v1)' })
+          .option('judge-model', { type: 'string', demandOption: true, describe: 'judge model id' })
+          .option('judge-concurrency', { type: 'number', default: 4 })
+          .option('name', { type: 'string', describe: 'the new run (default: <run>-judged-by-<judge>)' })
+          .option('timeout', { type: 'number', default: 600 })
+          .option('retries', { type: 'number', default: 5 })
+          .option('db', dbOption)
+          .option('json', jsonOption),
+      async (args) => (await import('./commands/rejudge.js')).rejudgeCommand(args as never),
+    )
+    .command(
+      'doctor [suite]',
+      'which toolchains and libraries each suite needs, which are present, and how to install the rest',
+      (y) => y.positional('suite', { type: 'string' }).option('json', jsonOption),
+      async (args) => (await import('./commands/doctor.js')).doctorCommand(args as never),
     )
     .command(
       'data <action> [suite] [path]',

@@ -43,3 +43,18 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/**
+ * The model answered but the answer could not be scored (a judge that kept failing): the
+ * item is recorded as failed WITH its output, and the next invocation scores it again
+ * without asking the model a second time.
+ */
+export class ScoringFailedError extends PermanentError {
+  constructor(
+    kind: string,
+    message: string,
+    readonly output: string,
+  ) {
+    super(kind, message);
+  }
+}

@@ -2,7 +2,9 @@ import type { Runner } from '../runners/types.js';
 import { EvalhError, UsageError } from './errors.js';
 import { canonicalJson, fingerprintOf, sha256 } from './hash.js';
 import { Progress, log } from './progress.js';
-import { schedule, type Ending } from './scheduler.js';
+import type { Judge } from './judge.js';
+import { PermanentError, RetryableError, ScoringFailedError } from './request-errors.js';
+import { GaveUpError, StoppedError, schedule, type Ending } from './scheduler.js';
 import type { RunRow, Store } from './store.js';
 import { inShard, type Shard } from './shard.js';
 import type { ItemScore, RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
@@ -25,6 +27,8 @@ export interface RunPlan {
   settingsExtra: Record<string, unknown>;
   /** Only this part of the items (not in the fingerprint: shards of one run merge into one). */
   shard?: Shard;
+  /** The judge of judged suites (its identity is part of the fingerprint). */
+  judge?: Judge;
 }
 
 export interface RunOutcome {
@@ -35,8 +39,13 @@ export interface RunOutcome {
   message?: string;
 }
 
-export function fingerprintParts(plan: Pick<RunPlan, 'source' | 'runner' | 'fingerprintExtra'>): Record<string, unknown> {
-  return { ...plan.source.fingerprint, runner: plan.runner.fingerprint, ...plan.fingerprintExtra };
+export function fingerprintParts(plan: Pick<RunPlan, 'source' | 'runner' | 'fingerprintExtra' | 'judge'>): Record<string, unknown> {
+  return {
+    ...plan.source.fingerprint,
+    runner: plan.runner.fingerprint,
+    ...(plan.judge ? { judge: plan.judge.runner.fingerprint } : {}),
+    ...plan.fingerprintExtra,
+  };
 }
 
 /** Names the top-level fingerprint parts that differ, for a refusal message a person can act on. */
@@ -87,6 +96,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   }
   const runId = run.id;
   const done = store.doneItemIds(runId);
+  const unscored = store.unscoredOutputs(runId);
   const skipped = plan.source.itemIds().filter((id) => mine(id) && done.has(id)).length;
   const progress = new Progress(`${plan.suite.name} ${plan.name}`, total, skipped, plan.quiet);
   if (skipped > 0) log(`resuming run "${plan.name}": ${skipped} of ${total} items already done`);
@@ -112,11 +122,22 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       const prepared = await plan.suite.prepare(item, plan.ctx);
       const requestHash = sha256(canonicalJson(prepared.request)).slice(0, 16);
       const started = performance.now();
-      const gen = await plan.runner.generate({ ...prepared.request, itemId: item.id, reference: item.reference }, signal);
+      const kept = unscored.get(item.id);
+      const gen = kept !== undefined ? { text: kept } : await plan.runner.generate({ ...prepared.request, itemId: item.id, reference: item.reference }, signal);
       const latencyMs = performance.now() - started;
       // Scored inside the task so that slow scorers (sandboxed execution, judges) overlap
       // with generation under the same concurrency limit.
-      const scored = await plan.suite.score(item, gen.text);
+      let scored: ItemScore;
+      try {
+        scored = await plan.suite.score(item, gen.text, plan.judge ? { judge: plan.judge } : {});
+      } catch (e) {
+        if (e instanceof StoppedError) throw e;
+        const cause = e instanceof GaveUpError ? e.error : (e as Error);
+        if (cause instanceof RetryableError || cause instanceof PermanentError || e instanceof GaveUpError) {
+          throw new ScoringFailedError(`scoring_${(cause as { kind?: string }).kind ?? 'failed'}`, `scoring failed: ${cause.message}`, gen.text);
+        }
+        throw e;
+      }
       return {
         latencyMs,
         scored,
@@ -158,6 +179,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
           seq: item.seq,
           status: 'error',
           target: item.target,
+          ...(outcome.error instanceof ScoringFailedError ? { output: outcome.error.output } : {}),
           latencyMs: outcome.latencyMs,
           attempts: outcome.attempts,
           errorKind: outcome.kind,

@@ -44,64 +44,45 @@ export async function schedule<T, R>(
   opts: SchedulerOptions,
 ): Promise<ScheduleResult> {
   const queue = new PQueue({ concurrency: opts.concurrency });
-  const halt = new AbortController(); // budget exceeded or fatal error
-  const stopAll = AbortSignal.any([opts.stop, halt.signal]);
+  const halt = new AbortController(); // budget exceeded, fatal error, or the caller's stop
+  const stopAll = halt.signal;
+  const onStop = () => halt.abort(opts.stop.reason);
+  if (opts.stop.aborted) onStop();
+  else opts.stop.addEventListener('abort', onStop, { once: true });
   const result: ScheduleResult = { ending: 'done', succeeded: 0, failed: 0, retries: 0 };
-  const base = opts.backoffBaseMs ?? 500;
-  const cap = opts.backoffMaxMs ?? 30_000;
-  const retryAfterCap = opts.retryAfterMaxMs ?? 300_000;
   let taskError: unknown;
 
   const attemptAll = async (item: T): Promise<void> => {
     const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      if (stopAll.aborted) return;
-      const signal = AbortSignal.any([stopAll, AbortSignal.timeout(opts.timeoutMs)]);
-      try {
-        const value = await task(item, signal, attempt);
-        if (stopAll.aborted) return; // finished after the stop: keep the contract simple, drop it
-        result.succeeded++;
-        onOutcome(item, { ok: true, value, attempts: attempt + 1, latencyMs: performance.now() - started });
+    try {
+      const { value, attempts } = await withRetries((signal, attempt) => task(item, signal, attempt), {
+        ...opts,
+        stop: stopAll,
+        onRetry: () => result.retries++,
+      });
+      if (stopAll.aborted) return; // finished after the stop: keep the contract simple, drop it
+      result.succeeded++;
+      onOutcome(item, { ok: true, value, attempts, latencyMs: performance.now() - started });
+    } catch (e) {
+      if (stopAll.aborted || e instanceof StoppedError) return;
+      const { error, attempts } = e as GaveUpError;
+      if (error instanceof FatalError) {
+        result.ending = 'fatal';
+        result.fatal = error;
+        halt.abort();
         return;
-      } catch (e) {
-        if (stopAll.aborted) return;
-        const error = asTimeout(e, signal);
-        if (error instanceof FatalError) {
-          result.ending = 'fatal';
-          result.fatal = error;
-          halt.abort();
-          return;
-        }
-        if (error instanceof RetryableError && attempt < opts.retries) {
-          result.retries++;
-          const backoff = Math.random() * Math.min(cap, base * 2 ** attempt); // full jitter
-          const wait = error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, retryAfterCap) + backoff * 0.1 : backoff;
-          try {
-            await sleep(wait, undefined, { signal: stopAll });
-          } catch {
-            return;
-          }
-          continue;
-        }
-        if (!(error instanceof RetryableError) && !isPermanent(error)) {
-          // A bug in our own code, not the server: stop rather than mark every item failed.
-          taskError = error;
-          halt.abort();
-          return;
-        }
-        result.failed++;
-        onOutcome(item, {
-          ok: false,
-          error,
-          kind: (error as { kind?: string }).kind ?? 'error',
-          attempts: attempt + 1,
-          latencyMs: performance.now() - started,
-        });
-        if (result.failed > opts.maxFailures && result.ending === 'done') {
-          result.ending = 'error_budget';
-          halt.abort();
-        }
+      }
+      if (!(error instanceof RetryableError) && !isPermanent(error)) {
+        // A bug in our own code, not the server: stop rather than mark every item failed.
+        taskError = error;
+        halt.abort();
         return;
+      }
+      result.failed++;
+      onOutcome(item, { ok: false, error, kind: (error as { kind?: string }).kind ?? 'error', attempts, latencyMs: performance.now() - started });
+      if (result.failed > opts.maxFailures && result.ending === 'done') {
+        result.ending = 'error_budget';
+        halt.abort();
       }
     }
   };
@@ -114,9 +95,89 @@ export async function schedule<T, R>(
     void queue.add(() => attemptAll(item));
   }
   await queue.onIdle();
+  opts.stop.removeEventListener('abort', onStop);
   if (taskError) throw taskError;
   if (result.ending === 'done' && opts.stop.aborted) result.ending = 'interrupted';
   return result;
+}
+
+export interface RetryOptions {
+  timeoutMs: number;
+  retries: number;
+  stop: AbortSignal;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  retryAfterMaxMs?: number;
+  onRetry?: () => void;
+}
+
+/** The stop signal fired: nothing to report. */
+export class StoppedError extends Error {}
+
+/** The last error of a call that will not be tried again, with how many attempts it took. */
+export class GaveUpError extends Error {
+  constructor(
+    readonly error: Error,
+    readonly attempts: number,
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * Calls `fn` with a per-attempt timeout until it succeeds or fails for good: retryable
+ * failures wait a full-jitter exponential backoff, or the server's Retry-After when it gave
+ * one. Shared by model requests and judge calls.
+ */
+export async function withRetries<R>(
+  fn: (signal: AbortSignal, attempt: number) => Promise<R>,
+  opts: RetryOptions,
+): Promise<{ value: R; attempts: number }> {
+  const base = opts.backoffBaseMs ?? 500;
+  const cap = opts.backoffMaxMs ?? 30_000;
+  const retryAfterCap = opts.retryAfterMaxMs ?? 300_000;
+  for (let attempt = 0; ; attempt++) {
+    if (opts.stop.aborted) throw new StoppedError('stopped');
+    const deadline = attemptSignal(opts.stop, opts.timeoutMs);
+    const signal = deadline.signal;
+    try {
+      return { value: await fn(signal, attempt), attempts: attempt + 1 };
+    } catch (e) {
+      if (opts.stop.aborted) throw new StoppedError('stopped');
+      const error = asTimeout(e, signal);
+      if (!(error instanceof RetryableError) || attempt >= opts.retries) throw new GaveUpError(error, attempt + 1);
+      opts.onRetry?.();
+      const backoff = Math.random() * Math.min(cap, base * 2 ** attempt); // full jitter
+      const wait = error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, retryAfterCap) + backoff * 0.1 : backoff;
+      try {
+        await sleep(wait, undefined, { signal: opts.stop });
+      } catch {
+        throw new StoppedError('stopped');
+      }
+    } finally {
+      deadline.dispose();
+    }
+  }
+}
+
+/**
+ * A per-attempt signal that aborts on stop or after `ms`. Built by hand rather than with
+ * AbortSignal.any([stop, AbortSignal.timeout(ms)]): on Node 20 the composite holds its
+ * sources only weakly, the timeout signal can be collected mid-request, and a hung request
+ * then never times out (seen as a run that never ends when a server stops answering).
+ */
+export function attemptSignal(stop: AbortSignal, ms: number): { signal: AbortSignal; dispose(): void } {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(new DOMException('The operation timed out', 'TimeoutError')), ms);
+  const onStop = () => ctrl.abort(stop.reason);
+  stop.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: ctrl.signal,
+    dispose() {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 function isPermanent(e: unknown): boolean {

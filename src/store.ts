@@ -51,6 +51,12 @@ CREATE TABLE IF NOT EXISTS items (
   PRIMARY KEY (run_id, item_id)
 );
 CREATE INDEX IF NOT EXISTS items_by_dataset ON items(run_id, dataset, seq);
+CREATE TABLE IF NOT EXISTS judge_cache (
+  key TEXT PRIMARY KEY,
+  judge TEXT NOT NULL,
+  output TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 `;
 
 export type RunStatus = 'running' | 'interrupted' | 'failed' | 'completed';
@@ -279,6 +285,23 @@ export class Store {
     this.db.transaction(() => {
       for (const { runId, record } of batch) this.recordItem(runId, record);
     }).immediate();
+  }
+
+  judgeCache(): { get(key: string): string | undefined; put(key: string, judge: string, output: string): void } {
+    const get = this.db.prepare(`SELECT output FROM judge_cache WHERE key = ?`).pluck();
+    const put = this.db.prepare(`INSERT OR REPLACE INTO judge_cache (key, judge, output, created_at) VALUES (?, ?, ?, ?)`);
+    return {
+      get: (key) => get.get(key) as string | undefined,
+      put: (key, judge, output) => void put.run(key, judge, output, new Date().toISOString()),
+    };
+  }
+
+  /** Outputs of items whose generation succeeded but whose scoring did not (a judge that kept failing). */
+  unscoredOutputs(runId: number): Map<string, string> {
+    const rows = this.db
+      .prepare(`SELECT item_id, output FROM items WHERE run_id = ? AND status = 'error' AND output IS NOT NULL`)
+      .all(runId) as { item_id: string; output: string }[];
+    return new Map(rows.map((r) => [r.item_id, r.output]));
   }
 
   /** Writes many items in one transaction (imports). */

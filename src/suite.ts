@@ -1,4 +1,5 @@
 import type { ModelRequest } from '../runners/types.js';
+import type { Judge } from './judge.js';
 import type { Tokenizer } from './tokenizers/types.js';
 
 // A suite adapter in three plain parts: a dataset (items), a request builder, a scorer
@@ -62,6 +63,10 @@ export interface ItemScore {
   notEvaluable?: string;
 }
 
+export interface ScoreContext {
+  judge?: Judge;
+}
+
 export interface NotEvaluableItem {
   dataset: string;
   target: unknown;
@@ -92,8 +97,10 @@ export interface Suite {
   readonly datasets: readonly string[];
   open(opts: OpenOptions): Promise<SuiteSource>;
   prepare(item: SuiteItem, ctx: RequestContext): Promise<PreparedRequest>;
+  /** Suites scored by a second model need --judge-endpoint/--judge-model. */
+  readonly needsJudge?: boolean;
   /** May be async (sandboxed execution, a judge model). */
-  score(item: { dataset: string; target: unknown }, output: string): ItemScore | Promise<ItemScore>;
+  score(item: { dataset: string; target: unknown }, output: string, ctx?: ScoreContext): ItemScore | Promise<ItemScore>;
   summarize(items: ScoredItem[], datasets: string[], notEvaluable?: NotEvaluableItem[]): Summary;
   /** Text table(s) in the suite's official layout. */
   renderSummary(summary: Summary): string;

@@ -10,7 +10,8 @@ import { executeRun, InterruptedError } from '../run.js';
 import { parseShard } from '../shard.js';
 import { Store } from '../store.js';
 import { getSuite } from '../suites.js';
-import type { RequestContext, Suite } from '../suite.js';
+import { Judge } from '../judge.js';
+import type { OpenOptions, RequestContext, Suite } from '../suite.js';
 import { printResult } from './output.js';
 
 export interface RunArgs {
@@ -38,21 +39,23 @@ export interface RunArgs {
   tag?: string[];
   judgeEndpoint?: string;
   judgeModel?: string;
+  judgeConcurrency: number;
   json: boolean;
 }
 
 export async function runCommand(args: RunArgs): Promise<void> {
   const suite = getSuite(args.suite);
-  checkFlags(args);
+  checkFlags(args, suite);
   const tags = parseTags(args.tag);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
-  const source = await suite.open({
+  const open: OpenOptions = {
     datasets: args.datasets?.split(',').map((s) => s.trim()).filter(Boolean),
-    data: args.data,
+    ...(args.data !== undefined ? { data: resolve(args.data) } : {}),
     sample: args.sample,
-    limit: args.limit,
+    ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.preset ? { preset: args.preset } : {}),
-  });
+  };
+  const source = await suite.open(open);
   if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
 
   const runner = await makeRunner(args, suite);
@@ -71,6 +74,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   const store = Store.open(resolve(args.db));
+  const judge = suite.needsJudge ? makeJudge(args, store, stopper.signal) : undefined;
   try {
     const outcome = await executeRun(
       store,
@@ -87,8 +91,9 @@ export async function runCommand(args: RunArgs): Promise<void> {
         errorBudget: args.errorBudget,
         quiet: args.json,
         fingerprintExtra,
-        settingsExtra,
+        settingsExtra: { ...settingsExtra, open, ...(judge ? { judge: judge.runner.settings } : {}) },
         ...(shard ? { shard } : {}),
+        ...(judge ? { judge } : {}),
       },
       stopper.signal,
     );
@@ -110,7 +115,28 @@ export async function runCommand(args: RunArgs): Promise<void> {
   }
 }
 
-function checkFlags(args: RunArgs): void {
+/** The judge of judged suites: its own endpoint, key (EVALH_JUDGE_API_KEY, else the model's) and concurrency. */
+export function makeJudge(
+  args: { judgeEndpoint?: string; judgeModel?: string; judgeConcurrency: number; timeout: number; retries: number },
+  store: Store,
+  stop: AbortSignal,
+): Judge {
+  const runner = new OpenAIRunner({
+    endpoint: args.judgeEndpoint!,
+    model: args.judgeModel!,
+    apiKey: process.env.EVALH_JUDGE_API_KEY || apiKey(),
+    api: 'chat',
+  });
+  return new Judge(runner, store.judgeCache(), {
+    concurrency: args.judgeConcurrency,
+    timeoutMs: args.timeout * 1000,
+    retries: args.retries,
+    stop,
+    ...(process.env.EVALH_BACKOFF_BASE_MS ? { backoffBaseMs: Number(process.env.EVALH_BACKOFF_BASE_MS) } : {}),
+  });
+}
+
+function checkFlags(args: RunArgs, suite: Suite): void {
   const chosen = [args.endpoint && '--endpoint', args.gguf && '--gguf', args.runner && '--runner'].filter(Boolean);
   if (chosen.length === 0) throw new UsageError('choose a model: --endpoint URL --model ID, --gguf FILE, or --runner reference|replay');
   if (chosen.length > 1) throw new UsageError(`choose one model source, not ${chosen.join(' and ')}`);
@@ -118,7 +144,11 @@ function checkFlags(args: RunArgs): void {
   if (args.gguf) throw new UsageError('--gguf: the in-process GGUF runner is not part of this version yet; serve the model with llama.cpp server and use --endpoint');
   if (args.runner === 'replay' && !args.predictions) throw new UsageError('--runner replay needs --predictions PATH');
   if (args.predictions && args.runner !== 'replay') throw new UsageError('--predictions goes with --runner replay');
-  if (args.judgeEndpoint || args.judgeModel) throw new UsageError(`--judge-endpoint/--judge-model apply to judged suites (alignbench), not ${args.suite}`);
+  if (suite.needsJudge) {
+    if (!args.judgeEndpoint || !args.judgeModel) throw new UsageError(`${suite.name} is scored by a judge model: pass --judge-endpoint URL --judge-model ID`);
+  } else if (args.judgeEndpoint || args.judgeModel) {
+    throw new UsageError(`--judge-endpoint/--judge-model apply to judged suites (alignbench), not ${args.suite}`);
+  }
   if (args.sample && args.data) throw new UsageError('--sample and --data exclude each other');
   for (const [flag, v, min] of [
     ['--concurrency', args.concurrency, 1],

@@ -17,6 +17,7 @@
 // status and a short, key-redacted excerpt of the reply — never the key.
 
 import { postJson } from '../http.js';
+import { attemptSignal } from '../scheduler.js';
 import { EvalhError, UsageError } from '../errors.js';
 import type { DecodeOptions, EncodeOptions, Tokenizer } from './types.js';
 import { isPlainObject } from './util.js';
@@ -89,8 +90,10 @@ class Transport {
     if (this.apiKey) headers['authorization'] = `Bearer ${this.apiKey}`;
     let status: number;
     let text: string;
+    // A plain timer-driven controller (see attemptSignal in src/scheduler.ts for why).
+    const deadline = attemptSignal(new AbortController().signal, this.timeoutMs);
     try {
-      const signal = AbortSignal.timeout(this.timeoutMs);
+      const signal = deadline.signal;
       if (method === 'POST') {
         // The same keep-alive transport as model requests: one tokenize call per item.
         const reply = await postJson(this.url(path), JSON.stringify(payload ?? {}), headers, signal);
@@ -108,6 +111,8 @@ class Transport {
       }
       const code = err.code ?? err.cause?.code;
       return { failure: this.redact(code ? `connection failed (${code})` : `request failed (${err.message})`), timeout: false };
+    } finally {
+      deadline.dispose();
     }
     let body: unknown;
     try {
