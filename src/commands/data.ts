@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   dataHome,
   download,
@@ -10,6 +10,7 @@ import {
   readManifest,
   suiteHome,
   writeManifest,
+  type AssetSpec,
   type Manifest,
 } from '../assets.js';
 import { AssetError, UsageError } from '../errors.js';
@@ -26,37 +27,51 @@ export interface DataArgs {
   json: boolean;
 }
 
-// Only LongBench declares assets in this version; the shape is per suite so others slot in.
-const SUITE_ASSETS = { longbench: { configs: CONFIG_ASSETS, dataZip: DATA_ZIP_URL } } as const;
+/** A suite's official files: pinned ones (copied, verified by sha256) and, for LongBench, the data archive. */
+interface SuiteAssetSet {
+  files: readonly AssetSpec[];
+  dataZip?: string;
+}
+
+const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
+  longbench: { files: CONFIG_ASSETS, dataZip: DATA_ZIP_URL },
+};
 
 export async function dataCommand(args: DataArgs): Promise<void> {
   if (args.action === 'status') return status(args);
   if (!args.suite) throw new UsageError(`evalh data ${args.action} needs a suite`);
   const suite = assetSuiteOf(args.suite);
-  const assets = SUITE_ASSETS[suite as keyof typeof SUITE_ASSETS];
+  const assets = SUITE_ASSETS[suite];
   if (!assets) throw new UsageError(`suite ${args.suite} has no official assets to ${args.action} in this version`);
   if (args.action === 'add') {
     if (!args.path) throw new UsageError('evalh data add <suite> <path>: give the path of a local copy');
-    return add(suite, resolve(args.path), args.json);
+    return add(suite, assets, resolve(args.path), args.json);
   }
-  return pull(suite, args.json);
+  return pull(suite, assets, args.json);
 }
 
-async function add(suite: string, path: string, json: boolean): Promise<void> {
+async function add(suite: string, assets: SuiteAssetSet, path: string, json: boolean): Promise<void> {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
   const manifest = readManifest(suite);
   const found: string[] = [];
-  const isZip = statSync(path).isFile();
-  if (isZip) {
-    await registerZip(suite, path, manifest, path);
-    found.push('data');
+  if (statSync(path).isFile()) {
+    const spec = assets.files.find((f) => basename(f.name) === basename(path));
+    if (spec) {
+      installAsset(suite, spec, readFileSync(path), path, manifest);
+      found.push(spec.name);
+    } else if (assets.dataZip) {
+      await registerZip(suite, path, manifest, path);
+      found.push('data');
+    }
   } else {
-    for (const spec of CONFIG_ASSETS) {
+    for (const spec of assets.files) {
       const file = findInCopy(path, spec);
       if (!file) continue;
       installAsset(suite, spec, readFileSync(file), file, manifest); // throws on a hash mismatch: nothing written
       found.push(spec.name);
     }
+  }
+  if (assets.dataZip && statSync(path).isDirectory()) {
     const dataDir = [join(path, 'data'), path].find((d) => hasDataFiles(d));
     if (dataDir) {
       manifest.data = {
@@ -76,7 +91,8 @@ async function add(suite: string, path: string, json: boolean): Promise<void> {
     }
   }
   if (found.length === 0) {
-    throw new UsageError(`${path}: no ${suite} assets found (looked for LongBench/config/*.json, config/*.json, data/*.jsonl, data.zip)`);
+    const looked = [...new Set(assets.files.flatMap((f) => f.paths))].slice(0, 6).join(', ');
+    throw new UsageError(`${path}: no ${suite} assets found (looked for ${looked}${assets.dataZip ? ', data/*.jsonl, data.zip' : ''})`);
   }
   writeManifest(suite, manifest);
   report({ suite, registered: found, home: suiteHome(suite) }, json, `registered ${found.join(', ')} for ${suite} in ${suiteHome(suite)}`);
@@ -89,11 +105,11 @@ async function registerZip(suite: string, zip: string, manifest: Manifest, sourc
   manifest.data = { path: dest, source, addedAt: new Date().toISOString(), files: await hashFiles(dataFiles(dest)), pinned: 'recorded' };
 }
 
-async function pull(suite: string, json: boolean): Promise<void> {
+async function pull(suite: string, assets: SuiteAssetSet, json: boolean): Promise<void> {
   const manifest = readManifest(suite);
   const home = suiteHome(suite);
   mkdirSync(home, { recursive: true });
-  for (const spec of CONFIG_ASSETS) {
+  for (const spec of assets.files) {
     if (loadAsset(suite, spec)) continue; // present and verified
     const tmp = join(home, `${spec.name}.download`);
     log(`fetching ${spec.url}`);
@@ -105,17 +121,17 @@ async function pull(suite: string, json: boolean): Promise<void> {
     }
   }
   const zip = join(home, 'data.zip');
-  if (!manifest.data) {
-    log(`fetching ${DATA_ZIP_URL}`);
+  if (assets.dataZip && !manifest.data) {
+    log(`fetching ${assets.dataZip}`);
     let last = 0;
-    await download(DATA_ZIP_URL, zip, (bytes, total) => {
+    await download(assets.dataZip, zip, (bytes, total) => {
       if (process.stderr.isTTY && !json && bytes - last > 1 << 22) {
         last = bytes;
         process.stderr.write(`\r\x1b[2K  ${(bytes / 2 ** 20).toFixed(0)}${total ? ` / ${(total / 2 ** 20).toFixed(0)}` : ''} MiB`);
       }
     });
     if (process.stderr.isTTY && !json) process.stderr.write('\n');
-    await registerZip(suite, zip, manifest, DATA_ZIP_URL);
+    await registerZip(suite, zip, manifest, assets.dataZip);
   }
   writeManifest(suite, manifest);
   report({ suite, home, assets: Object.keys(manifest.assets), data: manifest.data?.path ?? null }, json, `${suite}: assets in ${home}`);
@@ -125,10 +141,10 @@ async function status(args: DataArgs): Promise<void> {
   const suites = args.suite ? [assetSuiteOf(args.suite)] : Object.keys(SUITE_ASSETS);
   const out: Record<string, unknown>[] = [];
   for (const suite of suites) {
-    const assets = SUITE_ASSETS[suite as keyof typeof SUITE_ASSETS];
+    const assets = SUITE_ASSETS[suite];
     if (!assets) continue;
     const manifest = readManifest(suite);
-    for (const spec of assets.configs) {
+    for (const spec of assets.files) {
       let state = 'missing';
       try {
         state = loadAsset(suite, spec) ? 'verified' : 'missing';
@@ -137,6 +153,7 @@ async function status(args: DataArgs): Promise<void> {
       }
       out.push({ suite, asset: spec.name, state, path: join(suiteHome(suite), spec.name), url: spec.url });
     }
+    if (!assets.dataZip) continue;
     let dataState = 'missing';
     if (manifest.data) {
       const problems: string[] = [];
