@@ -1,0 +1,550 @@
+/*
+ * evalh report page script (inlined into the report; runs offline, no requests).
+ * Draws the charts from the specs in #evalh-data and renders the item table a page at a
+ * time from the embedded item array: filters, sorting, paging, click-to-expand details.
+ * Every piece of text from the data goes in through textContent: model outputs, answers
+ * and errors can never become markup.
+ */
+(function () {
+  'use strict';
+
+  performance.mark('evalh:script-start');
+  var data = JSON.parse(document.getElementById('evalh-data').textContent);
+  var runs = data.runs;
+  var items = data.items;
+  var multi = runs.length > 1;
+  var group = data.group;
+  performance.mark('evalh:data-parsed');
+  var bodyFont = getComputedStyle(document.body).fontFamily;
+
+  // ---------------------------------------------------------------- helpers
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function fmtInt(n) {
+    return n.toLocaleString('en-US');
+  }
+  function fmtMs(ms) {
+    if (ms === undefined || ms === null) return '—';
+    if (ms < 1000) return Math.round(ms) + ' ms';
+    return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
+  }
+  // ROUGE's F-measure of two identical texts is 0.999999995 (its epsilon): a full score.
+  var FULL = 1 - 1e-6;
+  function fmtItemScore(s) {
+    return Number.isInteger(s) ? String(s) : s >= FULL ? '1' : s.toFixed(3);
+  }
+  /** Two-line (or more) axis labels instead of rotated ones. */
+  function wrapLabel(label) {
+    if (label.length <= 12 || label.indexOf(' ') < 0) return label;
+    var lines = [];
+    label.split(' ').forEach(function (w) {
+      var last = lines.length ? lines[lines.length - 1] : null;
+      if (last !== null && (last + ' ' + w).length <= 12) lines[lines.length - 1] = last + ' ' + w;
+      else lines.push(w);
+    });
+    return lines;
+  }
+  function oneLine(s, max) {
+    var t = s.length > max * 2 ? s.slice(0, max * 2) : s;
+    t = t.replace(/\s+/g, ' ').trim();
+    return t.length > max ? t.slice(0, max) + '…' : t;
+  }
+  /** A run's score for an item: a number, or null (failed / not in the run). */
+  function scoreOf(it, i) {
+    var r = it.r[i];
+    return r && r.st === 'done' && typeof r.sc === 'number' ? r.sc : null;
+  }
+
+  // ---------------------------------------------------------------- charts
+
+  var valueLabels = {
+    id: 'evalhValueLabels',
+    afterDatasetsDraw: function (chart, _args, opts) {
+      if (!opts || !opts.enabled) return;
+      var ctx = chart.ctx;
+      var bars = 0;
+      chart.data.datasets.forEach(function (ds) {
+        bars += ds.data.length;
+      });
+      ctx.save();
+      ctx.font = '600 11px ' + bodyFont;
+      ctx.fillStyle = '#2d3136';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      chart.data.datasets.forEach(function (ds, i) {
+        var meta = chart.getDatasetMeta(i);
+        if (meta.hidden || (meta.data[0] && meta.data[0].width < 30)) return; // no room for a label
+        meta.data.forEach(function (bar, j) {
+          var v = ds.data[j];
+          if (v === null || v === undefined) return;
+          ctx.fillText(v.toFixed(bars <= 8 ? 2 : 1), bar.x, bar.y - 3);
+        });
+      });
+      ctx.restore();
+    },
+  };
+
+  function chartConfig(spec) {
+    var several = spec.series.length > 1 && !spec.legendItems;
+    var common = {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: {
+        legend: { display: several, position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+        evalhValueLabels: { enabled: !!spec.valueLabels },
+        tooltip: {},
+      },
+    };
+    if (spec.kind === 'line') {
+      var names = spec.pointNames || {};
+      common.plugins.tooltip.callbacks = {
+        title: function (ctx) {
+          var x = ctx.length ? ctx[0].parsed.x : '';
+          return 'step ' + fmtInt(x) + (names[String(x)] ? ' — ' + names[String(x)] : '');
+        },
+      };
+      // Zoomed to the data (a trend of a few points is invisible on 0-100), never past 0 or 100.
+      var ys = [];
+      spec.series.forEach(function (s) {
+        s.data.forEach(function (p) {
+          if (p.y !== null) ys.push(p.y);
+        });
+      });
+      var lo = ys.length ? Math.min.apply(null, ys) : 0;
+      var hi = ys.length ? Math.max.apply(null, ys) : 100;
+      var pad = Math.max(2, (hi - lo) * 0.1);
+      common.scales = {
+        x: { type: 'linear', title: { display: !!spec.xTitle, text: spec.xTitle }, ticks: { callback: function (v) { return fmtInt(v); } } },
+        y: { title: { display: !!spec.yTitle, text: spec.yTitle }, min: Math.max(0, Math.floor(lo - pad)), max: Math.min(100, Math.ceil(hi + pad)) },
+      };
+      return {
+        type: 'line',
+        data: {
+          datasets: spec.series.map(function (s) {
+            return {
+              label: s.label,
+              data: s.data,
+              borderColor: s.color,
+              backgroundColor: s.color,
+              borderWidth: s.strong ? 3 : 1.5,
+              pointRadius: s.strong ? 4 : 2.5,
+              tension: 0,
+              spanGaps: true,
+            };
+          }),
+        },
+        options: common,
+      };
+    }
+    common.layout = { padding: { top: spec.valueLabels ? 18 : 4 } };
+    common.scales = {
+      x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 60 } },
+      y: { beginAtZero: true, max: 100, title: { display: !!spec.yTitle, text: spec.yTitle } },
+    };
+    return {
+      type: 'bar',
+      data: {
+        labels: spec.labels.map(wrapLabel),
+        datasets: spec.series.map(function (s) {
+          return {
+            label: s.label,
+            data: s.data,
+            backgroundColor: s.colors || s.color,
+            borderWidth: 0,
+            borderRadius: 2,
+            maxBarThickness: 56,
+          };
+        }),
+      },
+      options: common,
+      plugins: [valueLabels],
+    };
+  }
+
+  function drawCharts() {
+    if (typeof Chart === 'undefined') {
+      data.charts.forEach(function (spec) {
+        var c = document.getElementById(spec.id);
+        if (c) c.replaceWith(el('p', 'note', 'Chart.js did not load; the numbers are in the tables above.'));
+      });
+      return;
+    }
+    Chart.defaults.font.family = bodyFont;
+    Chart.defaults.font.size = 12;
+    Chart.defaults.color = '#4a4f57';
+    Chart.defaults.borderColor = '#e6e8eb';
+    data.charts.forEach(function (spec) {
+      var canvas = document.getElementById(spec.id);
+      if (canvas) new Chart(canvas, chartConfig(spec));
+    });
+  }
+
+  // ---------------------------------------------------------------- item table
+
+  var body = document.getElementById('items-body');
+  var statusEl = document.getElementById('items-status');
+  var columns = document.querySelectorAll('#items-table thead th').length;
+  var state = { ds: '', g: '', failed: false, below1: false, changed: false, q: '', sort: 'order', page: 0, size: 50 };
+  var open = new Set();
+  var view = [];
+  var hay = null; // lower-cased search text per item, built on the first search
+
+  function failed(it) {
+    for (var i = 0; i < it.r.length; i++) if (it.r[i] && it.r[i].st === 'error') return true;
+    return false;
+  }
+  function below1(it) {
+    for (var i = 0; i < it.r.length; i++) {
+      var s = scoreOf(it, i);
+      if (s !== null && s < FULL) return true;
+    }
+    return false;
+  }
+  function changed(it) {
+    var a = scoreOf(it, 0);
+    for (var i = 1; i < it.r.length; i++) {
+      var b = scoreOf(it, i);
+      if ((a === null) !== (b === null) || (a !== null && Math.abs(a - b) > 1e-9)) return true;
+    }
+    return false;
+  }
+  function searchText(it) {
+    var parts = [it.id, it.d, it.src || ''].concat(it.ref);
+    it.r.forEach(function (r) {
+      if (!r) return;
+      if (r.o) parts.push(r.o);
+      if (r.e) parts.push(r.e);
+      if (r.ek) parts.push(r.ek);
+    });
+    return parts.join('\n').toLowerCase();
+  }
+
+  function sortKey(it) {
+    switch (state.sort) {
+      case 'score-asc':
+      case 'score-desc': {
+        var r = it.r[0];
+        return r ? (r.st === 'done' ? (typeof r.sc === 'number' ? r.sc : null) : -1) : null;
+      }
+      case 'delta-asc':
+      case 'delta-desc': {
+        var a = scoreOf(it, 0);
+        var b = scoreOf(it, it.r.length - 1);
+        return a === null || b === null ? null : b - a;
+      }
+      case 'latency-desc': {
+        var q = it.r[0];
+        return q && typeof q.ms === 'number' ? q.ms : null;
+      }
+    }
+    return null;
+  }
+
+  function apply() {
+    var q = state.q.trim().toLowerCase();
+    if (q && !hay) hay = items.map(searchText);
+    var out = [];
+    for (var i = 0; i < items.length; i++) {
+      var it = items[i];
+      if (state.ds && it.d !== state.ds) continue;
+      if (state.g && it.g !== state.g) continue;
+      if (state.failed && !failed(it)) continue;
+      if (state.below1 && !below1(it)) continue;
+      if (state.changed && !changed(it)) continue;
+      if (q && hay[i].indexOf(q) < 0) continue;
+      out.push(i);
+    }
+    if (state.sort !== 'order') {
+      var desc = /-desc$/.test(state.sort);
+      var keys = new Map();
+      out.forEach(function (i) {
+        keys.set(i, sortKey(items[i]));
+      });
+      out.sort(function (x, y) {
+        var a = keys.get(x);
+        var b = keys.get(y);
+        if (a === null && b === null) return x - y;
+        if (a === null) return 1; // no value: last either way
+        if (b === null) return -1;
+        return (desc ? b - a : a - b) || x - y;
+      });
+    }
+    view = out;
+    render();
+  }
+
+  function scoreCell(it, i) {
+    var td = el('td', 'num');
+    var r = it.r[i];
+    if (!r) {
+      td.appendChild(el('span', 'muted', '—')).title = 'not in this run';
+    } else if (r.st === 'error') {
+      td.appendChild(el('span', 'badge bad', 'failed'));
+    } else if (typeof r.sc === 'number') {
+      var cls = r.sc >= FULL ? 'score full' : r.sc <= 0 ? 'score zero' : 'score part';
+      var span = td.appendChild(el('span', cls, fmtItemScore(r.sc)));
+      if (i > 0) {
+        var a = scoreOf(it, 0);
+        if (a !== null && Math.abs(r.sc - a) > 1e-9) {
+          span.appendChild(el('span', r.sc > a ? 'arrow up' : 'arrow down', r.sc > a ? ' ▲' : ' ▼'));
+        }
+      }
+    }
+    return td;
+  }
+
+  function outputCell(r) {
+    var td = el('td', 'clip out');
+    if (!r) td.appendChild(el('span', 'muted', 'not in this run'));
+    else if (r.st === 'error') td.appendChild(el('span', 'err', (r.ek || 'error') + ': ' + oneLine(r.e || '', 160)));
+    else if (!r.o) td.appendChild(el('span', 'muted', '(empty output)'));
+    else td.textContent = oneLine(r.o, 200);
+    return td;
+  }
+
+  function row(idx) {
+    var it = items[idx];
+    var tr = el('tr', 'item-row');
+    tr.tabIndex = 0;
+    tr.dataset.index = String(idx);
+    tr.dataset.id = it.id;
+    tr.setAttribute('aria-expanded', open.has(idx) ? 'true' : 'false');
+    if (open.has(idx)) tr.classList.add('open');
+    tr.appendChild(el('td', 'ds', it.d));
+    if (group) tr.appendChild(el('td', 'grp', it.g || ''));
+    tr.appendChild(el('td', 'id', it.id));
+    var ref = oneLine(it.ref.join(' | '), 120);
+    if (multi) {
+      tr.appendChild(el('td', 'clip ref', ref));
+      for (var i = 0; i < runs.length; i++) tr.appendChild(scoreCell(it, i));
+      tr.appendChild(outputCell(it.r[0]));
+      return tr;
+    }
+    var r = it.r[0];
+    tr.appendChild(scoreCell(it, 0));
+    tr.appendChild(outputCell(r));
+    tr.appendChild(el('td', 'clip ref', ref));
+    var tok = el('td', 'num tokens');
+    if (r && (r.pt !== undefined || r.ct !== undefined)) {
+      tok.textContent = (r.pt !== undefined ? fmtInt(r.pt) : '—') + ' → ' + (r.ct !== undefined ? fmtInt(r.ct) : '—');
+    } else tok.appendChild(el('span', 'muted', '—'));
+    if (r && r.tt > 0) {
+      var cut = tok.appendChild(el('span', 'badge warn', '✂ ' + fmtInt(r.tt)));
+      cut.title = 'prompt truncated by ' + fmtInt(r.tt) + ' tokens';
+    }
+    tr.appendChild(tok);
+    tr.appendChild(el('td', 'num', r ? fmtMs(r.ms) : '—'));
+    tr.appendChild(el('td', r && r.a > 1 ? 'num warn' : 'num', r ? r.a : '—'));
+    return tr;
+  }
+
+  function facts(dl, pairs) {
+    pairs.forEach(function (p) {
+      if (p[1] === undefined || p[1] === null || p[1] === '') return;
+      dl.appendChild(el('dt', null, p[0]));
+      dl.appendChild(el('dd', p[2] || null, p[1]));
+    });
+    return dl;
+  }
+
+  function runResult(r) {
+    var box = el('div', 'result');
+    if (!r) {
+      box.appendChild(el('p', 'muted', 'This item is not in this run.'));
+      return box;
+    }
+    if (r.st === 'error') {
+      var err = box.appendChild(el('div', 'errbox'));
+      err.appendChild(el('b', null, r.ek || 'error'));
+      err.appendChild(el('pre', 'error-text', r.e || ''));
+      err.appendChild(el('p', 'muted', 'Not scored: no answer was received (an infrastructure error, not a wrong answer).'));
+    } else {
+      box.appendChild(el('h4', null, 'Output'));
+      if (r.o) box.appendChild(el('pre', 'output', r.o));
+      else box.appendChild(el('p', 'muted', '(empty output)'));
+    }
+    box.appendChild(
+      facts(el('dl', 'kv'), [
+        ['Score', typeof r.sc === 'number' ? String(r.sc) : r.st === 'error' ? 'not scored' : '—'],
+        ['Finish reason', r.fr],
+        ['Prompt tokens', r.pt !== undefined ? fmtInt(r.pt) : undefined],
+        ['Truncated', r.tt ? fmtInt(r.tt) + ' tokens cut from the prompt' : undefined, 'warn'],
+        ['Completion tokens', r.ct !== undefined ? fmtInt(r.ct) : undefined],
+        ['Latency', r.ms !== undefined ? fmtMs(r.ms) : undefined],
+        ['Attempts', r.a],
+        ['Request hash', r.h],
+      ]),
+    );
+    return box;
+  }
+
+  function detailRow(idx) {
+    var it = items[idx];
+    var tr = el('tr', 'item-detail');
+    var td = el('td');
+    td.colSpan = columns;
+    var wrap = td.appendChild(el('div', 'detail'));
+    var ref = el('div', 'reference');
+    ref.appendChild(el('h4', null, it.ref.length === 1 ? 'Reference answer' : 'Reference answers (' + it.ref.length + ')'));
+    var ol = ref.appendChild(el('ol', 'answers'));
+    it.ref.forEach(function (a) {
+      ol.appendChild(el('li', null, a));
+    });
+    if (it.cls && it.cls.length) {
+      var det = ref.appendChild(el('details'));
+      det.appendChild(el('summary', null, 'Classes (' + it.cls.length + ')'));
+      det.appendChild(el('p', 'classes', it.cls.join(' · ')));
+    }
+    ref.appendChild(
+      facts(el('dl', 'kv'), [
+        ['Dataset', it.d],
+        ['Item', it.id],
+        ['Source id', it.src],
+        ['Length', it.len !== undefined ? fmtInt(it.len) + (it.g ? ' (' + it.g + ')' : '') : undefined],
+      ]),
+    );
+    if (multi) {
+      wrap.appendChild(ref);
+      var grid = wrap.appendChild(el('div', 'detail-runs'));
+      runs.forEach(function (run, i) {
+        var card = grid.appendChild(el('div', 'run-card'));
+        var head = card.appendChild(el('div', 'run-card-head'));
+        var sw = head.appendChild(el('span', 'swatch'));
+        sw.style.background = run.color;
+        head.appendChild(el('b', null, run.letter + ' '));
+        head.appendChild(el('span', 'name', run.name));
+        card.appendChild(runResult(it.r[i]));
+      });
+    } else {
+      wrap.classList.add('single');
+      wrap.appendChild(runResult(it.r[0]));
+      wrap.appendChild(ref);
+    }
+    tr.appendChild(td);
+    return tr;
+  }
+
+  var buttons = {
+    first: document.getElementById('p-first'),
+    prev: document.getElementById('p-prev'),
+    next: document.getElementById('p-next'),
+    last: document.getElementById('p-last'),
+  };
+
+  function render() {
+    var total = view.length;
+    var pages = Math.max(1, Math.ceil(total / state.size));
+    if (state.page >= pages) state.page = pages - 1;
+    if (state.page < 0) state.page = 0;
+    var start = state.page * state.size;
+    var end = Math.min(total, start + state.size);
+    var frag = document.createDocumentFragment();
+    for (var k = start; k < end; k++) {
+      var idx = view[k];
+      frag.appendChild(row(idx));
+      if (open.has(idx)) frag.appendChild(detailRow(idx));
+    }
+    if (total === 0) {
+      var tr = el('tr', 'empty');
+      var td = tr.appendChild(el('td', 'muted', items.length === 0 ? 'This report has no items.' : 'No items match the filters.'));
+      td.colSpan = columns;
+      frag.appendChild(tr);
+    }
+    body.replaceChildren(frag);
+    statusEl.textContent =
+      total === 0
+        ? '0 items' + (items.length ? ' of ' + fmtInt(items.length) : '')
+        : 'Items ' + fmtInt(start + 1) + '–' + fmtInt(end) + ' of ' + fmtInt(total) + (total !== items.length ? ' (filtered from ' + fmtInt(items.length) + ')' : '') +
+          (pages > 1 ? ' · page ' + fmtInt(state.page + 1) + ' of ' + fmtInt(pages) : '');
+    buttons.first.disabled = buttons.prev.disabled = state.page === 0;
+    buttons.next.disabled = buttons.last.disabled = state.page >= pages - 1;
+  }
+
+  function toggle(tr) {
+    var idx = Number(tr.dataset.index);
+    if (open.has(idx)) open.delete(idx);
+    else open.add(idx);
+    render();
+    var again = body.querySelector('tr.item-row[data-index="' + idx + '"]');
+    if (again) again.focus({ preventScroll: true });
+  }
+
+  body.addEventListener('click', function (ev) {
+    var tr = ev.target.closest('tr.item-row');
+    if (!tr) return;
+    var sel = window.getSelection();
+    if (sel && !sel.isCollapsed && tr.contains(sel.anchorNode)) return; // selecting text, not opening
+    toggle(tr);
+  });
+  body.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Enter' && ev.key !== ' ') return;
+    var tr = ev.target.closest && ev.target.closest('tr.item-row');
+    if (!tr || ev.target !== tr) return;
+    ev.preventDefault();
+    toggle(tr);
+  });
+
+  function bind(id, event, fn) {
+    var e = document.getElementById(id);
+    if (e) e.addEventListener(event, function () {
+      fn(e);
+      state.page = 0;
+      apply();
+    });
+  }
+  bind('f-dataset', 'change', function (e) { state.ds = e.value; });
+  bind('f-group', 'change', function (e) { state.g = e.value; });
+  bind('f-failed', 'change', function (e) { state.failed = e.checked; });
+  bind('f-below1', 'change', function (e) { state.below1 = e.checked; });
+  bind('f-changed', 'change', function (e) { state.changed = e.checked; });
+  bind('f-sort', 'change', function (e) { state.sort = e.value; });
+  bind('p-size', 'change', function (e) { state.size = Number(e.value) || 50; });
+  var search = document.getElementById('f-search');
+  var timer = 0;
+  search.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      state.q = search.value;
+      state.page = 0;
+      apply();
+    }, 150);
+  });
+  function go(to) {
+    return function () {
+      state.page = to();
+      render();
+    };
+  }
+  buttons.first.addEventListener('click', go(function () { return 0; }));
+  buttons.prev.addEventListener('click', go(function () { return state.page - 1; }));
+  buttons.next.addEventListener('click', go(function () { return state.page + 1; }));
+  buttons.last.addEventListener('click', go(function () { return Infinity; }));
+
+  // Form controls keep their values across a reload; start from what they show.
+  (function restore() {
+    var v = function (id) { var e = document.getElementById(id); return e ? e : null; };
+    if (v('f-dataset')) state.ds = v('f-dataset').value;
+    if (v('f-group')) state.g = v('f-group').value;
+    if (v('f-failed')) state.failed = v('f-failed').checked;
+    if (v('f-below1')) state.below1 = v('f-below1').checked;
+    if (v('f-changed')) state.changed = v('f-changed').checked;
+    if (v('f-sort')) state.sort = v('f-sort').value;
+    state.size = Number(v('p-size').value) || 50;
+    state.q = search.value;
+  })();
+
+  apply();
+  performance.mark('evalh:table-rendered');
+  drawCharts();
+  performance.mark('evalh:charts-drawn');
+  requestAnimationFrame(function () {
+    performance.mark('evalh:ready');
+    document.documentElement.setAttribute('data-ready', 'true');
+  });
+})();

@@ -1,0 +1,227 @@
+import { summarizeRun } from '../src/run.js';
+import type { ItemRow, RunRow, Store } from '../src/store.js';
+import type { Suite, Summary } from '../src/suite.js';
+
+// Reads everything a report shows from the store, once, into plain JSON-ready objects.
+// Item rows are stored in a compact shape (short keys, absent fields omitted) because a
+// report embeds all of them: 10,000 items must stay a few megabytes and parse in
+// milliseconds in the browser.
+
+export interface RunHealth {
+  /** Items in the store for this run (done + failed). */
+  total: number;
+  done: number;
+  error: number;
+  /** Failed items per error kind (timeout, http_500, no_prediction, ...). */
+  errorKinds: Record<string, number>;
+  /** Items whose prompt was cut to fit the input budget. */
+  truncated: number;
+  /** Done items whose output is the empty string (scored, usually 0). */
+  empty: number;
+  /** Items that needed more than one attempt. */
+  retried: number;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMedianMs: number | null;
+  latencyP95Ms: number | null;
+}
+
+export interface RunInfo {
+  name: string;
+  suite: string;
+  suiteTitle: string;
+  status: string;
+  fingerprint: string;
+  fingerprintParts: Record<string, unknown>;
+  runner: Record<string, unknown>;
+  /** The run's settings without the parts shown on their own (runner, fingerprint parts, labels). */
+  settings: Record<string, unknown>;
+  labels: string[];
+  tags: Record<string, string>;
+  /** The numeric `step` tag, when the run has one. */
+  step: number | null;
+  evalhVersion: string;
+  createdAt: string;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: Summary;
+  health: RunHealth;
+}
+
+/** One run's result for one item. Keys are short on purpose (see above). */
+export interface ItemResult {
+  /** status */
+  st: 'done' | 'error';
+  /** score 0..1 (done items) */
+  sc?: number;
+  /** output */
+  o?: string;
+  /** finish reason */
+  fr?: string;
+  /** error message and kind */
+  e?: string;
+  ek?: string;
+  /** prompt, completion and truncated tokens */
+  pt?: number;
+  ct?: number;
+  tt?: number;
+  /** latency in ms */
+  ms?: number;
+  /** attempts */
+  a: number;
+  /** request hash (the prompt itself is not stored) */
+  h?: string;
+}
+
+export interface ItemEntry {
+  /** dataset */
+  d: string;
+  /** item id */
+  id: string;
+  /** reference answers */
+  ref: string[];
+  /** the classes of a classification dataset */
+  cls?: string[];
+  /** the record's length field (LongBench-E buckets) */
+  len?: number;
+  /** the record's own id in the data file */
+  src?: string;
+  /** one entry per run, in the order of the runs; null = not in that run */
+  r: (ItemResult | null)[];
+}
+
+export interface ReportData {
+  suite: string;
+  suiteTitle: string;
+  runs: RunInfo[];
+  /** Datasets in the suite's official order (the ones any run has). */
+  datasets: string[];
+  items: ItemEntry[];
+}
+
+export function collectReport(store: Store, runs: RunRow[], suite: Suite): ReportData {
+  const items = new Map<string, ItemEntry>();
+  const seqOf = new Map<string, number>();
+  const infos: RunInfo[] = [];
+  runs.forEach((run, index) => {
+    const health = emptyHealth();
+    const latencies: number[] = [];
+    for (const row of store.items(run.id)) {
+      countItem(health, row, latencies);
+      let entry = items.get(row.itemId);
+      if (!entry) {
+        entry = { d: row.dataset, id: row.itemId, ...reference(row.target), r: runs.map(() => null) };
+        items.set(row.itemId, entry);
+        seqOf.set(row.itemId, row.seq);
+      }
+      entry.r[index] = result(row);
+    }
+    latencies.sort((a, b) => a - b);
+    health.latencyMedianMs = quantile(latencies, 0.5);
+    health.latencyP95Ms = quantile(latencies, 0.95);
+    infos.push(runInfo(run, suite, summarizeRun(store, run, suite), health));
+  });
+
+  const order = new Map(suite.datasets.map((d, i) => [d, i]));
+  const rank = (d: string) => order.get(d) ?? suite.datasets.length;
+  const entries = [...items.values()];
+  entries.sort((a, b) => rank(a.d) - rank(b.d) || a.d.localeCompare(b.d) || seqOf.get(a.id)! - seqOf.get(b.id)! || a.id.localeCompare(b.id));
+  const datasets = [...new Set(entries.map((e) => e.d))];
+  for (const info of infos) for (const d of Object.keys(info.summary.scores)) if (!datasets.includes(d)) datasets.push(d);
+  datasets.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return { suite: suite.name, suiteTitle: suite.title, runs: infos, datasets, items: entries };
+}
+
+function runInfo(run: RunRow, suite: Suite, summary: Summary, health: RunHealth): RunInfo {
+  const { fingerprintParts, runner, labels, suite: _suite, ...rest } = run.settings as Record<string, unknown>;
+  const stepTag = run.tags.step;
+  const step = stepTag !== undefined && stepTag.trim() !== '' && Number.isFinite(Number(stepTag)) ? Number(stepTag) : null;
+  return {
+    name: run.name,
+    suite: run.suite,
+    suiteTitle: suite.title,
+    status: run.status,
+    fingerprint: run.fingerprint,
+    fingerprintParts: isRecord(fingerprintParts) ? fingerprintParts : {},
+    runner: isRecord(runner) ? runner : {},
+    settings: rest,
+    labels: Array.isArray(labels) ? labels.map(String) : [],
+    tags: run.tags,
+    step,
+    evalhVersion: run.evalhVersion,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    summary,
+    health,
+  };
+}
+
+function emptyHealth(): RunHealth {
+  return {
+    total: 0,
+    done: 0,
+    error: 0,
+    errorKinds: {},
+    truncated: 0,
+    empty: 0,
+    retried: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    latencyMedianMs: null,
+    latencyP95Ms: null,
+  };
+}
+
+function countItem(h: RunHealth, row: ItemRow, latencies: number[]): void {
+  h.total++;
+  if (row.status === 'done') {
+    h.done++;
+    if (row.output === '') h.empty++;
+    if (row.latencyMs !== undefined) latencies.push(row.latencyMs);
+  } else {
+    h.error++;
+    const kind = row.errorKind ?? 'error';
+    h.errorKinds[kind] = (h.errorKinds[kind] ?? 0) + 1;
+  }
+  if ((row.truncatedTokens ?? 0) > 0) h.truncated++;
+  if (row.attempts > 1) h.retried++;
+  h.promptTokens += row.promptTokens ?? 0;
+  h.completionTokens += row.completionTokens ?? 0;
+}
+
+function result(row: ItemRow): ItemResult {
+  const r: ItemResult = { st: row.status, a: row.attempts };
+  if (row.score !== undefined) r.sc = row.score;
+  if (row.output !== undefined) r.o = row.output;
+  if (row.finishReason !== undefined) r.fr = row.finishReason;
+  if (row.error !== undefined) r.e = row.error;
+  if (row.errorKind !== undefined) r.ek = row.errorKind;
+  if (row.promptTokens !== undefined) r.pt = row.promptTokens;
+  if (row.completionTokens !== undefined) r.ct = row.completionTokens;
+  if (row.truncatedTokens !== undefined) r.tt = row.truncatedTokens;
+  if (row.latencyMs !== undefined) r.ms = Math.round(row.latencyMs * 10) / 10;
+  if (row.requestHash !== undefined) r.h = row.requestHash;
+  return r;
+}
+
+/** The reference side of an item, from its stored target (LongBench: answers, all_classes, length, _id). */
+function reference(target: unknown): Pick<ItemEntry, 'ref' | 'cls' | 'len' | 'src'> {
+  if (!isRecord(target)) return { ref: target === undefined || target === null ? [] : [String(target)] };
+  const out: Pick<ItemEntry, 'ref' | 'cls' | 'len' | 'src'> = { ref: [] };
+  if (Array.isArray(target.answers)) out.ref = target.answers.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
+  else out.ref = [JSON.stringify(target)];
+  if (Array.isArray(target.all_classes)) out.cls = target.all_classes.map(String);
+  if (typeof target.length === 'number') out.len = target.length;
+  if (typeof target._id === 'string') out.src = target._id;
+  return out;
+}
+
+function quantile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
