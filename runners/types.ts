@@ -33,5 +33,9 @@ export interface Runner {
   /** Everything else worth recording with the run; never secrets. */
   readonly settings: Record<string, unknown>;
   generate(call: RunnerCall, signal: AbortSignal): Promise<Generation>;
+  /** A short live status for the progress line (adaptive concurrency, replicas up). */
+  describeLoad?(): string;
+  /** What to keep with the run once it ends (e.g. how concurrency adapted). */
+  record?(): Record<string, unknown>;
   close?(): Promise<void>;
 }

@@ -15,6 +15,7 @@ export class Progress {
     private readonly total: number,
     private readonly skipped: number,
     quiet: boolean,
+    private readonly extra?: () => string,
   ) {
     this.live = !quiet && process.stderr.isTTY === true;
   }
@@ -50,6 +51,7 @@ export class Progress {
       `errors ${this.errors}`,
     ];
     if (this.retries) parts.push(`retries ${this.retries}`);
+    if (this.extra) parts.push(this.extra());
     process.stderr.write(`\r\x1b[2K${parts.join('  ')}`);
   }
 }

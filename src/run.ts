@@ -98,7 +98,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   const done = store.doneItemIds(runId);
   const unscored = store.unscoredOutputs(runId);
   const skipped = plan.source.itemIds().filter((id) => mine(id) && done.has(id)).length;
-  const progress = new Progress(`${plan.suite.name} ${plan.name}`, total, skipped, plan.quiet);
+  const progress = new Progress(`${plan.suite.name} ${plan.name}`, total, skipped, plan.quiet, plan.runner.describeLoad?.bind(plan.runner));
   if (skipped > 0) log(`resuming run "${plan.name}": ${skipped} of ${total} items already done`);
 
   async function* pending(): AsyncGenerator<SuiteItem> {
@@ -221,6 +221,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       message = `stopped: ${result.fatal?.message ?? 'fatal error'}`;
       break;
   }
+  if (plan.runner.record) store.patchSettings(runId, { load: plan.runner.record() });
   store.finishRun(runId, status, summary);
   return { run: store.findRun(plan.name)!, ending: result.ending, summary, counts, ...(message ? { message } : {}) };
 }

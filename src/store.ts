@@ -218,6 +218,14 @@ export class Store {
     }).immediate();
   }
 
+  /** Adds keys to a run's recorded settings (e.g. how concurrency adapted during the run). */
+  patchSettings(id: number, patch: Record<string, unknown>): void {
+    this.db.transaction(() => {
+      const raw = this.db.prepare(`SELECT settings FROM runs WHERE id = ?`).pluck().get(id) as string;
+      this.db.prepare(`UPDATE runs SET settings = ? WHERE id = ?`).run(JSON.stringify({ ...JSON.parse(raw), ...patch }), id);
+    }).immediate();
+  }
+
   finishRun(id: number, status: RunStatus, summary: unknown): void {
     this.db
       .prepare(`UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?`)

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { OpenAIRunner } from '../../runners/openai.js';
+import { EndpointPool } from '../../runners/pool.js';
 import { ReferenceRunner } from '../../runners/reference.js';
 import { ReplayRunner } from '../../runners/replay.js';
 import type { Runner } from '../../runners/types.js';
@@ -22,7 +23,7 @@ export interface RunArgs {
   limit?: number;
   shard?: string;
   preset?: string;
-  endpoint?: string;
+  endpoint?: string | string[];
   model?: string;
   api: 'auto' | 'chat' | 'completions';
   gguf?: string;
@@ -85,7 +86,8 @@ export async function runCommand(args: RunArgs): Promise<void> {
         ctx,
         name,
         tags,
-        concurrency: args.concurrency,
+        // Per endpoint: the pool splits the slots and adapts each replica's share.
+        concurrency: args.concurrency * Math.max(1, endpoints(args).length),
         timeoutMs: args.timeout * 1000,
         retries: args.retries,
         errorBudget: args.errorBudget,
@@ -160,14 +162,19 @@ function checkFlags(args: RunArgs, suite: Suite): void {
     if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new UsageError(`${flag} must be a number ≥ ${min} (got ${String(v)})`);
   }
   if (!(args.errorBudget >= 0 && args.errorBudget <= 1)) throw new UsageError('--error-budget must be between 0 and 1');
-  if (args.endpoint) {
+  for (const e of endpoints(args)) {
     try {
-      const u = new URL(args.endpoint);
+      const u = new URL(e);
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
     } catch {
-      throw new UsageError(`--endpoint "${args.endpoint}" is not an http(s) URL`);
+      throw new UsageError(`--endpoint "${e}" is not an http(s) URL`);
     }
   }
+}
+
+/** --endpoint may be given several times (replicas of one model). */
+function endpoints(args: RunArgs): string[] {
+  return args.endpoint === undefined ? [] : Array.isArray(args.endpoint) ? args.endpoint : [args.endpoint];
 }
 
 function parseTags(tags: string[] | undefined): Record<string, string> {
@@ -191,7 +198,7 @@ async function makeRunner(args: RunArgs, suite: Suite): Promise<Runner> {
     const map = new Map(predictions.map((p) => [p.item.id, p.output]));
     return new ReplayRunner(map, resolve(args.predictions!), sha256(canonicalJson(files)).slice(0, 16));
   }
-  return new OpenAIRunner({ endpoint: args.endpoint!, model: args.model!, apiKey: apiKey(), api: args.api });
+  return new EndpointPool({ endpoints: endpoints(args), concurrency: args.concurrency, model: args.model!, apiKey: apiKey(), api: args.api });
 }
 
 async function requestContext(
@@ -208,14 +215,14 @@ async function requestContext(
   let serverMax: number | undefined;
   if (!args.tokenizer || args.tokenizer === 'server') {
     try {
-      const t = await serverTokenizer(args.endpoint!, args.model!, apiKey());
+      const t = await serverTokenizer(endpoints(args)[0]!, args.model!, apiKey());
       tokenizer = t;
       serverMax = t.maxModelLen;
       log(`truncation: using the server's own tokenizer (${t.id})`);
     } catch (e) {
       if (args.tokenizer === 'server') throw e;
       throw new UsageError(
-        `LongBench middle-truncates prompts with the model's tokenizer, and ${args.endpoint} offers no tokenize endpoint ` +
+        `LongBench middle-truncates prompts with the model's tokenizer, and ${endpoints(args)[0]} offers no tokenize endpoint ` +
           `(${(e as Error).message}). Pass --tokenizer <tokenizer.json | tiktoken rank file such as GLM-4's tokenizer.model>`,
       );
     }
