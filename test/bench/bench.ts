@@ -173,6 +173,20 @@ async function main(): Promise<void> {
     }
     }
 
+    // 1b. One endpoint vs three replicas (each replica's concurrency 16, 100 ms latency).
+    if (want('replicas')) {
+      const items = join(work, 'data-3k');
+      writeShape(items, 0.01, 3_000);
+      const sims = await Promise.all([startSim(100), startSim(100), startSim(100)]);
+      try {
+        const one = measure(['run', 'longbench', '--data', items, '--endpoint', sims[0]!.url, '--model', 'sim', '--concurrency', '16', '--max-length', '3500', '--name', 'bench-one', '--json']);
+        const three = measure(['run', 'longbench', '--data', items, ...sims.flatMap((x) => ['--endpoint', x.url]), '--model', 'sim', '--concurrency', '16', '--max-length', '3500', '--name', 'bench-three', '--json']);
+        report('3,000 items, 1 endpoint vs 3 replicas (c=16 each, 100 ms)', `${one.wallS.toFixed(2)} s vs ${three.wallS.toFixed(2)} s`, 'throughput ×3 ideal', `throughput ratio ${(one.wallS / three.wallS).toFixed(2)}×; exit ${one.code}/${three.code}`);
+      } finally {
+        for (const x of sims) x.stop();
+      }
+    }
+
     // 2. Full LongBench v1 shape: 4,750 items with contexts as long as the real ones.
     if (want('full')) {
     const full = join(work, 'data-full');
