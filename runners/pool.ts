@@ -121,7 +121,9 @@ export class EndpointPool implements Runner {
   }
 
   private takeOut(replica: Replica): void {
-    if (!replica.healthy) return;
+    // The last replica standing stays in: its failures go through the usual retries and
+    // backoff rather than failing every request at once with "no endpoint".
+    if (!replica.healthy || this.replicas.filter((r) => r.healthy).length <= 1) return;
     replica.healthy = false;
     process.stderr.write(`\nendpoint ${redactUrl(replica.url)} stopped answering: its requests go to the other endpoints\n`);
     this.healthTimer ??= setInterval(() => void this.checkHealth(), this.opts.healthIntervalMs ?? 2000).unref();

@@ -79,7 +79,7 @@ export function requireAsset(suite: string, spec: AssetSpec): Buffer {
   const bytes = loadAsset(suite, spec);
   if (!bytes) {
     throw new AssetError(
-      `the official ${spec.name} of ${suite} is not registered. Fix: \`evalh data pull ${suite}\` (downloads ${spec.url}) or \`evalh data add ${suite} <path to a LongBench checkout or copy>\``,
+      `the official ${spec.name} of ${suite} is not registered. Fix: \`evalh data pull ${suite}\` (downloads ${spec.url}) or \`evalh data add ${suite} <path to a local copy of the official files>\``,
     );
   }
   return bytes;

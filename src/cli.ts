@@ -18,7 +18,7 @@ function cli(argv: string[]): Argv {
       'run a suite against a model and store the scores',
       (y) =>
         y
-          .positional('suite', { type: 'string', demandOption: true, describe: 'longbench, longbench-e' })
+          .positional('suite', { type: 'string', demandOption: true, describe: 'a suite (evalh list suites)' })
           .option('datasets', { type: 'string', describe: 'comma-separated subset of the suite\'s datasets' })
           .option('data', { type: 'string', describe: 'data folder or archive in the official layout' })
           .option('sample', { type: 'boolean', default: false, describe: 'the built-in sample (not the official benchmark)' })
@@ -28,7 +28,11 @@ function cli(argv: string[]): Argv {
           .option('endpoint', { type: 'string', describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY; repeat for replicas of one model' })
           .option('model', { type: 'string', describe: 'model id to send to the endpoint' })
           .option('api', { choices: ['auto', 'chat', 'completions'] as const, default: 'auto' as const, describe: 'force chat or completions for every request (auto: as the suite says)' })
-          .option('gguf', { type: 'string', describe: 'a GGUF model file run in-process' })
+          .option('gguf', { type: 'string', describe: 'a GGUF model file run in-process (node-llama-cpp; --concurrency = parallel sequences, at most 4)' })
+          .option('gguf-context-size', { type: 'number', describe: 'with --gguf: context tokens per sequence (default: the model\'s training context, at most 8192)' })
+          .option('gguf-batch-size', { type: 'number', describe: 'with --gguf: tokens evaluated per batch (default: min(context x sequences, 512))' })
+          .option('gguf-threads', { type: 'number', describe: 'with --gguf: CPU threads (default: the CPU\'s math cores)' })
+          .option('gguf-gpu-layers', { type: 'number', describe: 'with --gguf: layers offloaded to a GPU (default: as many as fit; 0 = CPU only)' })
           .option('runner', { choices: ['reference', 'replay'] as const, describe: 'reference: gold answers; replay: --predictions' })
           .option('predictions', { type: 'string', describe: 'predictions to replay (the suite\'s official output layout)' })
           .option('tokenizer', { type: 'string', describe: 'tokenizer for truncation: tokenizer.json, a tiktoken rank file, or "server"' })

@@ -123,7 +123,11 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       const requestHash = sha256(canonicalJson(prepared.request)).slice(0, 16);
       const started = performance.now();
       const kept = unscored.get(item.id);
-      const gen = kept !== undefined ? { text: kept } : await plan.runner.generate({ ...prepared.request, itemId: item.id, reference: item.reference }, signal);
+      const call = { ...prepared.request, itemId: item.id, reference: item.reference };
+      let gen = kept !== undefined ? { text: kept } : await plan.runner.generate(call, signal);
+      for (let again = plan.suite.retryEmpty ?? 0; kept === undefined && again > 0 && gen.text.trim() === ''; again--) {
+        gen = await plan.runner.generate(call, signal);
+      }
       const latencyMs = performance.now() - started;
       // Scored inside the task so that slow scorers (sandboxed execution, judges) overlap
       // with generation under the same concurrency limit.
@@ -231,7 +235,7 @@ export function summarizeRun(store: Store, run: RunRow, suite: Suite, datasets?:
   const notEvaluable = [];
   for (const it of store.items(run.id)) {
     if (it.status !== 'done') continue;
-    if (it.score !== undefined) scored.push({ dataset: it.dataset, target: it.target, score: it.score });
+    if (it.score !== undefined) scored.push({ dataset: it.dataset, target: it.target, score: it.score, ...(it.scores ? { scores: it.scores } : {}) });
     else if (it.errorKind === 'not_evaluable') notEvaluable.push({ dataset: it.dataset, target: it.target, reason: it.error ?? '' });
   }
   const ds = datasets ?? ((run.settings.source as { datasets?: string[] } | undefined)?.datasets ?? [...new Set(scored.map((s) => s.dataset))]);

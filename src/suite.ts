@@ -56,7 +56,7 @@ export interface PreparedRequest {
 }
 
 export interface ItemScore {
-  /** 0..1; null when the item could not be evaluated here (see notEvaluable). */
+  /** The item's score on the suite's scale (0..1 for most, AlignBench 1–10 or −1); null when not evaluable here. */
   score: number | null;
   scores?: Record<string, unknown>;
   /** The environment, not the model, kept this item from being scored: "<missing thing>". */
@@ -77,6 +77,8 @@ export interface ScoredItem {
   dataset: string;
   target: unknown;
   score: number;
+  /** The item's detailed scores (e.g. judge dimensions), when the suite recorded any. */
+  scores?: Record<string, unknown>;
 }
 
 export interface Summary {
@@ -99,6 +101,12 @@ export interface Suite {
   prepare(item: SuiteItem, ctx: RequestContext): Promise<PreparedRequest>;
   /** Suites scored by a second model need --judge-endpoint/--judge-model. */
   readonly needsJudge?: boolean;
+  /** Whether long prompts are cut to the model's budget (needs a tokenizer with an endpoint). */
+  readonly truncates?: boolean;
+  /** Points one unit of item score is worth in dataset scores: 100 for 0..1 items (default), 1 when items are already points. */
+  readonly pointsPerScore?: number;
+  /** Ask the model again this many times when it answers with nothing (AlignBench re-asks). */
+  readonly retryEmpty?: number;
   /** May be async (sandboxed execution, a judge model). */
   score(item: { dataset: string; target: unknown }, output: string, ctx?: ScoreContext): ItemScore | Promise<ItemScore>;
   summarize(items: ScoredItem[], datasets: string[], notEvaluable?: NotEvaluableItem[]): Summary;

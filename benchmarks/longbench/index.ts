@@ -28,6 +28,7 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
     name,
     title: variant === 'v1' ? 'LongBench v1 (21 datasets)' : 'LongBench-E (13 datasets, length buckets)',
     datasets: names,
+    truncates: true,
 
     async open(opts: OpenOptions): Promise<SuiteSource> {
       const datasets = opts.datasets && opts.datasets.length > 0 ? opts.datasets : names;

@@ -40,9 +40,12 @@ export function findRun(store: Store, name: string): RunRow {
 }
 
 export function runItems(store: Store, run: RunRow): RunItem[] {
+  // The statistics work in points = 100 × item score (LongBench's 0..1 items); a suite whose
+  // item scores already are points (AlignBench's 1–10) is scaled so that holds.
+  const unit = (getSuite(run.suite).pointsPerScore ?? 100) / 100;
   const out: RunItem[] = [];
   for (const it of store.items(run.id)) {
-    out.push({ id: it.itemId, dataset: it.dataset, seq: it.seq, target: it.target, ...(it.status === 'done' && it.score !== undefined ? { score: it.score } : {}) });
+    out.push({ id: it.itemId, dataset: it.dataset, seq: it.seq, target: it.target, ...(it.status === 'done' && it.score !== undefined ? { score: it.score * unit } : {}) });
   }
   return out;
 }

@@ -19,6 +19,7 @@ import { assetSuiteOf } from '../suites.js';
 import { extractZip } from '../zip.js';
 import { CONFIG_ASSETS, DATA_ZIP_URL } from '../../benchmarks/longbench/assets.js';
 import { DATASETS } from '../../benchmarks/longbench/datasets.js';
+import { ALIGNBENCH_ASSETS } from '../../benchmarks/alignbench/assets.js';
 
 export interface DataArgs {
   action: 'pull' | 'add' | 'status';
@@ -35,6 +36,7 @@ interface SuiteAssetSet {
 
 const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
   longbench: { files: CONFIG_ASSETS, dataZip: DATA_ZIP_URL },
+  alignbench: { files: ALIGNBENCH_ASSETS },
 };
 
 export async function dataCommand(args: DataArgs): Promise<void> {

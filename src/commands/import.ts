@@ -38,7 +38,9 @@ export async function importCommand(args: ImportArgs): Promise<void> {
   const datasets = [...new Set(predictions.map((p) => p.item.dataset))];
   const scored = await scoreAll(suite, predictions);
   const summary = suite.summarize(
-    scored.filter(({ s }) => s.score !== null).map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, score: s.score! })),
+    scored
+      .filter(({ s }) => s.score !== null)
+      .map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, score: s.score!, ...(s.scores ? { scores: s.scores } : {}) })),
     datasets,
     scored.filter(({ s }) => s.notEvaluable !== undefined).map(({ p, s }) => ({ dataset: p.item.dataset, target: p.item.target, reason: s.notEvaluable! })),
   );

@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { OpenAIRunner } from '../../runners/openai.js';
 import { EndpointPool } from '../../runners/pool.js';
 import { ReferenceRunner } from '../../runners/reference.js';
 import { ReplayRunner } from '../../runners/replay.js';
+import type { GgufRunner } from '../../runners/gguf.js';
 import type { Runner } from '../../runners/types.js';
 import { UsageError } from '../errors.js';
 import { canonicalJson, sha256 } from '../hash.js';
@@ -27,6 +28,10 @@ export interface RunArgs {
   model?: string;
   api: 'auto' | 'chat' | 'completions';
   gguf?: string;
+  ggufContextSize?: number;
+  ggufBatchSize?: number;
+  ggufThreads?: number;
+  ggufGpuLayers?: number;
   runner?: 'reference' | 'replay';
   predictions?: string;
   tokenizer?: string;
@@ -143,7 +148,7 @@ function checkFlags(args: RunArgs, suite: Suite): void {
   if (chosen.length === 0) throw new UsageError('choose a model: --endpoint URL --model ID, --gguf FILE, or --runner reference|replay');
   if (chosen.length > 1) throw new UsageError(`choose one model source, not ${chosen.join(' and ')}`);
   if (args.endpoint && !args.model) throw new UsageError('--endpoint needs --model (the model id the server expects)');
-  if (args.gguf) throw new UsageError('--gguf: the in-process GGUF runner is not part of this version yet; serve the model with llama.cpp server and use --endpoint');
+  checkGgufFlags(args);
   if (args.runner === 'replay' && !args.predictions) throw new UsageError('--runner replay needs --predictions PATH');
   if (args.predictions && args.runner !== 'replay') throw new UsageError('--predictions goes with --runner replay');
   if (suite.needsJudge) {
@@ -169,6 +174,21 @@ function checkFlags(args: RunArgs, suite: Suite): void {
     } catch {
       throw new UsageError(`--endpoint "${e}" is not an http(s) URL`);
     }
+  }
+}
+
+/** The --gguf-* settings: positive integers (GPU layers may be 0), and only together with --gguf. */
+function checkGgufFlags(args: RunArgs): void {
+  const flags = [
+    ['--gguf-context-size', args.ggufContextSize, 16],
+    ['--gguf-batch-size', args.ggufBatchSize, 1],
+    ['--gguf-threads', args.ggufThreads, 1],
+    ['--gguf-gpu-layers', args.ggufGpuLayers, 0],
+  ] as const;
+  for (const [flag, v, min] of flags) {
+    if (v === undefined) continue;
+    if (!args.gguf) throw new UsageError(`${flag} goes with --gguf FILE`);
+    if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer ≥ ${min} (got ${String(v)})`);
   }
 }
 
@@ -198,7 +218,35 @@ async function makeRunner(args: RunArgs, suite: Suite): Promise<Runner> {
     const map = new Map(predictions.map((p) => [p.item.id, p.output]));
     return new ReplayRunner(map, resolve(args.predictions!), sha256(canonicalJson(files)).slice(0, 16));
   }
+  if (args.gguf) return makeGgufRunner(args);
   return new EndpointPool({ endpoints: endpoints(args), concurrency: args.concurrency, model: args.model!, apiKey: apiKey(), api: args.api });
+}
+
+/** --gguf FILE: the model in-process; --concurrency becomes its parallel sequences (capped). */
+async function makeGgufRunner(args: RunArgs): Promise<Runner> {
+  const { GgufRunner, checkGgufFile } = await import('../../runners/gguf.js');
+  await checkGgufFile(args.gguf!); // exit 2 on a missing or non-GGUF file before anything loads
+  log(`gguf: loading ${args.gguf}…`);
+  const runner = await GgufRunner.create({
+    file: args.gguf!,
+    sequences: args.concurrency,
+    api: args.api,
+    ...(args.ggufContextSize !== undefined ? { contextSize: args.ggufContextSize } : {}),
+    ...(args.ggufBatchSize !== undefined ? { batchSize: args.ggufBatchSize } : {}),
+    ...(args.ggufThreads !== undefined ? { threads: args.ggufThreads } : {}),
+    ...(args.ggufGpuLayers !== undefined ? { gpuLayers: args.ggufGpuLayers } : {}),
+  });
+  const s = runner.settings;
+  log(
+    `gguf: ${s.model} (${s.chatWrapper} chat template), context ${s.contextSize} tokens x ${runner.sequences} sequence(s), ` +
+      `batch ${s.batchSize}, ${s.threads} thread(s), gpu ${s.gpu === false ? 'off' : `${s.gpu} (${s.gpuLayers} layers)`}`,
+  );
+  if (runner.sequences < args.concurrency) {
+    // More requests in flight than sequences would only queue inside the runner (and run into --timeout).
+    log(`gguf: --concurrency ${args.concurrency} -> ${runner.sequences} (parallel sequences in one context)`);
+    args.concurrency = runner.sequences;
+  }
+  return runner;
 }
 
 async function requestContext(
@@ -210,6 +258,11 @@ async function requestContext(
     if (args.tokenizer || args.maxLength) log(`note: --tokenizer/--max-length ignored: the ${runner.name} runner sends no prompts`);
     return { ctx: { needsPrompt: false }, fingerprintExtra: {}, settingsExtra: {} };
   }
+  if (!suite.truncates) {
+    if (args.tokenizer || args.maxLength) log(`note: --tokenizer/--max-length ignored: ${suite.name} sends its prompts whole`);
+    return { ctx: { needsPrompt: true }, fingerprintExtra: {}, settingsExtra: {} };
+  }
+  if (args.gguf) return ggufRequestContext(args, runner);
   const { loadTokenizer, serverTokenizer } = await import('../tokenizers/index.js');
   let tokenizer;
   let serverMax: number | undefined;
@@ -253,8 +306,44 @@ async function requestContext(
   };
 }
 
+/** Room kept in the context beyond the prompt: LongBench's longest generation (512) plus 512 for the chat template's tokens. */
+const GGUF_GENERATION_RESERVE = 1024;
+
+/** --gguf: truncation with the model's own tokenizer (unless --tokenizer names another); the budget follows the context. */
+async function ggufRequestContext(
+  args: RunArgs,
+  runner: Runner,
+): Promise<{ ctx: RequestContext; fingerprintExtra: Record<string, unknown>; settingsExtra: Record<string, unknown> }> {
+  const gguf = runner as GgufRunner;
+  let tokenizer;
+  if (args.tokenizer && args.tokenizer !== 'server') {
+    const { loadTokenizer } = await import('../tokenizers/index.js');
+    tokenizer = await loadTokenizer(args.tokenizer);
+    log(`truncation: tokenizer ${args.tokenizer} (${tokenizer.id})`);
+  } else {
+    tokenizer = gguf.tokenizer;
+    log(`truncation: using the model's own tokenizer (${tokenizer.id})`);
+  }
+  const contextSize = gguf.contextSize;
+  let maxLength = args.maxLength;
+  let maxSource = '--max-length';
+  if (maxLength === undefined) {
+    maxLength = contextSize - GGUF_GENERATION_RESERVE;
+    maxSource = `gguf context ${contextSize} - ${GGUF_GENERATION_RESERVE} (512 for the longest generation, 512 for the chat template)`;
+    if (maxLength < 2) throw new UsageError(`--gguf: a context of ${contextSize} tokens leaves no input budget; raise --gguf-context-size or pass --max-length`);
+  } else if (maxLength + 512 > contextSize) {
+    log(`warning: --max-length ${maxLength} leaves less than 512 tokens of the ${contextSize}-token context for the answer; long prompts will fail with context_limit`);
+  }
+  log(`truncation: middle, input budget ${maxLength} tokens (${maxSource})`);
+  return {
+    ctx: { needsPrompt: true, tokenizer, maxLength },
+    fingerprintExtra: { tokenizer: tokenizer.id, maxLength },
+    settingsExtra: { tokenizer: args.tokenizer ?? 'gguf', maxLength, maxLengthSource: maxSource },
+  };
+}
+
 function defaultName(args: RunArgs, runner: Runner): string {
-  const who = args.model ?? runner.name;
+  const who = args.model ?? (args.gguf ? basename(args.gguf).replace(/\.gguf$/i, '') : runner.name);
   const day = new Date().toISOString().slice(0, 10);
   return `${args.suite}-${who.replace(/[^A-Za-z0-9._-]+/g, '_')}${args.sample ? '-sample' : ''}-${day}`;
 }
