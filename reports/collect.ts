@@ -71,6 +71,8 @@ export interface ItemResult {
   a: number;
   /** request hash (the prompt itself is not stored) */
   h?: string;
+  /** suite-specific detail from the item's stored `scores` (see CollectHooks.result) */
+  x?: Record<string, unknown>;
 }
 
 export interface ItemEntry {
@@ -86,8 +88,21 @@ export interface ItemEntry {
   len?: number;
   /** the record's own id in the data file */
   src?: string;
+  /** suite-specific fields from the stored target (see CollectHooks.entry) */
+  x?: Record<string, unknown>;
   /** one entry per run, in the order of the runs; null = not in that run */
   r: (ItemResult | null)[];
+}
+
+/**
+ * What a suite's report needs from its items beyond the common fields. Without hooks an
+ * item keeps only the common fields (LongBench's reference answers, classes, length).
+ */
+export interface CollectHooks {
+  /** The reference side of an item from its stored target, instead of the default reading. */
+  entry?: (target: unknown) => Pick<ItemEntry, 'ref'> & Partial<Pick<ItemEntry, 'cls' | 'len' | 'src' | 'x'>>;
+  /** Extra detail of one run's result for an item (from its per-item `scores`), kept as `x`. */
+  result?: (row: ItemRow) => Record<string, unknown> | undefined;
 }
 
 export interface ReportData {
@@ -99,7 +114,8 @@ export interface ReportData {
   items: ItemEntry[];
 }
 
-export function collectReport(store: Store, runs: RunRow[], suite: Suite): ReportData {
+export function collectReport(store: Store, runs: RunRow[], suite: Suite, hooks: CollectHooks = {}): ReportData {
+  const entryOf = hooks.entry ?? reference;
   const items = new Map<string, ItemEntry>();
   const seqOf = new Map<string, number>();
   const infos: RunInfo[] = [];
@@ -110,11 +126,14 @@ export function collectReport(store: Store, runs: RunRow[], suite: Suite): Repor
       countItem(health, row, latencies);
       let entry = items.get(row.itemId);
       if (!entry) {
-        entry = { d: row.dataset, id: row.itemId, ...reference(row.target), r: runs.map(() => null) };
+        entry = { d: row.dataset, id: row.itemId, ...entryOf(row.target), r: runs.map(() => null) };
         items.set(row.itemId, entry);
         seqOf.set(row.itemId, row.seq);
       }
-      entry.r[index] = result(row);
+      const res = result(row);
+      const extra = hooks.result?.(row);
+      if (extra) res.x = extra;
+      entry.r[index] = res;
     }
     latencies.sort((a, b) => a - b);
     health.latencyMedianMs = quantile(latencies, 0.5);

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { RunRow, Store } from '../src/store.js';
 import type { Suite } from '../src/suite.js';
-import { collectReport } from './collect.js';
+import { alignbenchCollect, alignbenchView } from './alignbench.js';
+import { collectReport, type CollectHooks } from './collect.js';
 import { renderDocument, type PageAssets } from './document.js';
 import { genericView } from './generic.js';
 import { longbenchEView, longbenchView } from './longbench.js';
@@ -15,6 +16,12 @@ import type { SuiteViewBuilder } from './view.js';
 const VIEWS: Record<string, SuiteViewBuilder> = {
   longbench: longbenchView,
   'longbench-e': longbenchEView,
+  alignbench: alignbenchView,
+};
+
+/** Suites whose items carry more than the common fields into the report. */
+const COLLECT: Record<string, CollectHooks> = {
+  alignbench: alignbenchCollect,
 };
 
 export interface BuiltReport {
@@ -23,7 +30,7 @@ export interface BuiltReport {
 }
 
 export function buildReport(store: Store, runs: RunRow[], suite: Suite, opts: { store: string; evalhVersion: string; now?: Date }): BuiltReport {
-  const data = collectReport(store, runs, suite);
+  const data = collectReport(store, runs, suite, COLLECT[suite.name]);
   const view = (VIEWS[suite.name] ?? genericView)(data);
   const html = renderDocument(data, view, loadAssets(), {
     generatedAt: (opts.now ?? new Date()).toISOString(),

@@ -20,11 +20,14 @@ export interface ChartSpec {
   id: string;
   title: string;
   note?: string;
-  kind: 'bar' | 'line';
+  kind: 'bar' | 'line' | 'radar';
+  /** Category labels; a radar chart's may hold "\n" for a second line. */
   labels?: string[];
   series: ChartSeries[];
   xTitle?: string;
   yTitle?: string;
+  /** The value axis (a radar's radial scale, a bar chart's y): bar charts default to 0–100; an empty object = automatic. */
+  scale?: { min?: number; max?: number; step?: number; integer?: boolean };
   /** Print the value above each bar (few bars only). */
   valueLabels?: boolean;
   /** A legend drawn in HTML above the chart (per-bar colours); otherwise Chart.js's own legend for several series. */

@@ -14,6 +14,10 @@
   var items = data.items;
   var multi = runs.length > 1;
   var group = data.group;
+  // A suite's own item view (reports/alignbench.ts writes #evalh-view): null for LongBench.
+  var viewEl = document.getElementById('evalh-view');
+  var suiteView = viewEl ? JSON.parse(viewEl.textContent) : null;
+  var ab = suiteView && suiteView.kind === 'alignbench' ? suiteView : null;
   performance.mark('evalh:data-parsed');
   var bodyFont = getComputedStyle(document.body).fontFamily;
 
@@ -90,6 +94,7 @@
   };
 
   function chartConfig(spec) {
+    if (spec.kind === 'radar') return radarConfig(spec);
     var several = spec.series.length > 1 && !spec.legendItems;
     var common = {
       responsive: true,
@@ -145,8 +150,10 @@
     common.layout = { padding: { top: spec.valueLabels ? 18 : 4 } };
     common.scales = {
       x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 60 } },
-      y: { beginAtZero: true, max: 100, title: { display: !!spec.yTitle, text: spec.yTitle } },
+      y: { beginAtZero: true, max: spec.scale ? spec.scale.max : 100, title: { display: !!spec.yTitle, text: spec.yTitle } },
     };
+    if (spec.scale && spec.scale.integer) common.scales.y.ticks = { precision: 0 };
+    if (spec.xTitle) common.scales.x.title = { display: true, text: spec.xTitle };
     return {
       type: 'bar',
       data: {
@@ -164,6 +171,73 @@
       },
       options: common,
       plugins: [valueLabels],
+    };
+  }
+
+  function rgba(hex, alpha) {
+    var n = parseInt(hex.slice(1), 16);
+    return 'rgba(' + ((n >> 16) & 255) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + alpha + ')';
+  }
+
+  /** A radar of categories: one filled polygon per series, the radial scale fixed (AlignBench: 0–10). */
+  function radarConfig(spec) {
+    var sc = spec.scale || {};
+    return {
+      type: 'radar',
+      data: {
+        labels: spec.labels.map(function (l) {
+          var lines = [];
+          l.split('\n').forEach(function (line) {
+            lines = lines.concat(wrapLabel(line));
+          });
+          return lines;
+        }),
+        datasets: spec.series.map(function (s) {
+          return {
+            label: s.label,
+            data: s.data,
+            borderColor: s.color,
+            backgroundColor: rgba(s.color, spec.series.length > 1 ? 0.1 : 0.18),
+            pointBackgroundColor: s.color,
+            pointRadius: 3,
+            borderWidth: 2,
+            fill: true,
+            spanGaps: true,
+          };
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        // Chart.js places long point labels only roughly; a margin keeps them inside the canvas.
+        layout: { padding: { left: 12, right: 12 } },
+        plugins: {
+          legend: { display: spec.series.length > 1, position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+          tooltip: {
+            callbacks: {
+              title: function (ctx) {
+                var l = ctx.length ? ctx[0].label : '';
+                return Array.isArray(l) ? l.join(' ') : String(l).replace(/,/g, ' ');
+              },
+              label: function (ctx) {
+                var v = ctx.raw;
+                return ctx.dataset.label + ': ' + (v === null || v === undefined ? '—' : v.toFixed(2));
+              },
+            },
+          },
+        },
+        scales: {
+          r: {
+            min: sc.min !== undefined ? sc.min : 0,
+            max: sc.max !== undefined ? sc.max : 10,
+            ticks: { stepSize: sc.step || 2, backdropColor: 'rgba(255,255,255,0.85)', font: { size: 10 } },
+            pointLabels: { font: { size: 12 }, color: '#2d3136' },
+            grid: { color: '#e3e6ea' },
+            angleLines: { color: '#e3e6ea' },
+          },
+        },
+      },
     };
   }
 
@@ -189,8 +263,9 @@
 
   var body = document.getElementById('items-body');
   var statusEl = document.getElementById('items-status');
+  if (ab) abSetup();
   var columns = document.querySelectorAll('#items-table thead th').length;
-  var state = { ds: '', g: '', failed: false, below1: false, changed: false, q: '', sort: 'order', page: 0, size: 50 };
+  var state = { ds: '', g: '', failed: false, below1: false, changed: false, unparseable: false, q: '', sort: 'order', page: 0, size: 50 };
   var open = new Set();
   var view = [];
   var hay = null; // lower-cased search text per item, built on the first search
@@ -216,8 +291,11 @@
   }
   function searchText(it) {
     var parts = [it.id, it.d, it.src || ''].concat(it.ref);
+    if (it.x && typeof it.x.q === 'string') parts.push(it.x.q);
+    if (it.x && typeof it.x.sub === 'string') parts.push(it.x.sub);
     it.r.forEach(function (r) {
       if (!r) return;
+      if (r.x && typeof r.x.j === 'string') parts.push(r.x.j);
       if (r.o) parts.push(r.o);
       if (r.e) parts.push(r.e);
       if (r.ek) parts.push(r.ek);
@@ -257,6 +335,7 @@
       if (state.failed && !failed(it)) continue;
       if (state.below1 && !below1(it)) continue;
       if (state.changed && !changed(it)) continue;
+      if (state.unparseable && !unparseable(it)) continue;
       if (q && hay[i].indexOf(q) < 0) continue;
       out.push(i);
     }
@@ -280,6 +359,7 @@
   }
 
   function scoreCell(it, i) {
+    if (ab) return abScoreCell(it, i);
     var td = el('td', 'num');
     var r = it.r[i];
     if (!r) {
@@ -309,6 +389,7 @@
   }
 
   function row(idx) {
+    if (ab) return abRow(idx);
     var it = items[idx];
     var tr = el('tr', 'item-row');
     tr.tabIndex = 0;
@@ -385,6 +466,7 @@
   }
 
   function detailRow(idx) {
+    if (ab) return abDetailRow(idx);
     var it = items[idx];
     var tr = el('tr', 'item-detail');
     var td = el('td');
@@ -425,6 +507,296 @@
       wrap.classList.add('single');
       wrap.appendChild(runResult(it.r[0]));
       wrap.appendChild(ref);
+    }
+    tr.appendChild(td);
+    return tr;
+  }
+
+  // ---------------------------------------------------------------- AlignBench items
+  // Item scores are the judge's 1–10 (−1: the judgment could not be parsed). An item carries
+  // x = {q: question, sub: subcategory, dims: dimension set}; a run's result carries
+  // x = {j: raw judgment, dm: the rating dict read from it, p: parsed, c: judge cache}.
+
+  var UNPARSEABLE = -1;
+
+  function unparseable(it) {
+    for (var i = 0; i < it.r.length; i++) {
+      var r = it.r[i];
+      if (r && r.st === 'done' && (r.sc === UNPARSEABLE || (r.x && r.x.p === false))) return true;
+    }
+    return false;
+  }
+  function fmtJudgeScore(s) {
+    return Number.isInteger(s) ? String(s) : String(Math.round(s * 100) / 100);
+  }
+  function judgeClass(s) {
+    return s >= 8 ? 'score full' : s <= 3 ? 'score zero' : 'score part';
+  }
+  function categoryName(d) {
+    return ab.categories[d] ? d + ' · ' + ab.categories[d] : d;
+  }
+
+  /** The item table's header, filters and note for AlignBench (the page skeleton is LongBench's). */
+  function abSetup() {
+    var head = document.querySelector('#items-table thead tr');
+    var cells = [];
+    function th(cls, text) {
+      var e = el('th', cls, text);
+      cells.push(e);
+      return e;
+    }
+    th('text w-ds', 'Category');
+    if (group) th('text w-sub', group.name);
+    th('text w-id', 'Item');
+    if (multi) {
+      th('text', 'Question');
+      runs.forEach(function (run) {
+        var e = th('num w-abscore', null);
+        e.title = run.name;
+        var tag = e.appendChild(el('span', 'runtag'));
+        tag.appendChild(el('span', 'swatch')).style.background = run.color;
+        tag.appendChild(el('b', null, run.letter));
+      });
+      th('text', 'Answer (A)');
+    } else {
+      th('num w-abscore', 'Score');
+      th('text', 'Question');
+      th('text', 'Answer');
+      th('text w-judge', 'Judge');
+      th('num w-lat', 'Latency');
+    }
+    head.replaceChildren.apply(head, cells);
+
+    var ds = document.getElementById('f-dataset');
+    if (ds) {
+      var label = ds.parentNode;
+      if (label.firstChild && label.firstChild.nodeType === 3) label.firstChild.textContent = 'Category ';
+      Array.prototype.forEach.call(ds.options, function (o) {
+        if (o.value && ab.categories[o.value]) o.textContent = o.textContent.replace(o.value, categoryName(o.value));
+        else if (!o.value) o.textContent = 'All categories';
+      });
+    }
+    var below = document.getElementById('f-below1');
+    var check = el('label', 'check');
+    var box = check.appendChild(el('input'));
+    box.type = 'checkbox';
+    box.id = 'f-unparseable';
+    check.appendChild(document.createTextNode(' Unparseable judgments only'));
+    if (below) below.parentNode.replaceWith(check);
+    else document.querySelector('.filters').appendChild(check);
+    var search = document.getElementById('f-search');
+    if (search) search.placeholder = 'Search question, answer, reference, judgment, id, error';
+    var sort = document.getElementById('f-sort');
+    if (sort && sort.options[0]) sort.options[0].textContent = 'Category order';
+    var note = document.querySelector('#items > p.note');
+    if (note) {
+      note.textContent =
+        fmtInt(items.length) + ' items. Click a row to see the question, the model’s answer, the reference answer, the judge’s ratings and its raw judgment. ' +
+        'Scores are the judge’s 1–10; “unparseable” is a judgment judge.py cannot read (counted as −1).';
+    }
+  }
+
+  function abScoreCell(it, i) {
+    var td = el('td', 'num');
+    var r = it.r[i];
+    if (!r) {
+      td.appendChild(el('span', 'muted', '—')).title = 'not in this run';
+    } else if (r.st === 'error') {
+      td.appendChild(el('span', 'badge bad', 'failed')).title = (r.ek || 'error') + ': ' + (r.e || '');
+    } else if (typeof r.sc !== 'number') {
+      td.appendChild(el('span', 'muted', '—'));
+    } else if (r.sc === UNPARSEABLE) {
+      td.appendChild(el('span', 'badge warn', 'unparseable')).title = 'the judgment could not be parsed; counted as −1';
+    } else {
+      var span = td.appendChild(el('span', judgeClass(r.sc), fmtJudgeScore(r.sc)));
+      if (i > 0) {
+        var a = scoreOf(it, 0);
+        if (a !== null && Math.abs(r.sc - a) > 1e-9) span.appendChild(el('span', r.sc > a ? 'arrow up' : 'arrow down', r.sc > a ? ' ▲' : ' ▼'));
+      }
+    }
+    return td;
+  }
+
+  function abAnswerCell(r) {
+    var td = el('td', 'clip out');
+    if (!r) td.appendChild(el('span', 'muted', 'not in this run'));
+    else if (r.o) td.textContent = oneLine(r.o, 200);
+    else if (r.st === 'error') td.appendChild(el('span', 'err', (r.ek || 'error') + ': ' + oneLine(r.e || '', 160)));
+    else td.appendChild(el('span', 'muted', '(empty answer)'));
+    return td;
+  }
+
+  function abRow(idx) {
+    var it = items[idx];
+    var x = it.x || {};
+    var tr = el('tr', 'item-row');
+    tr.tabIndex = 0;
+    tr.dataset.index = String(idx);
+    tr.dataset.id = it.id;
+    tr.setAttribute('aria-expanded', open.has(idx) ? 'true' : 'false');
+    if (open.has(idx)) tr.classList.add('open');
+    tr.appendChild(el('td', 'ds', it.d)).title = categoryName(it.d);
+    if (group) tr.appendChild(el('td', 'grp', it.g || ''));
+    tr.appendChild(el('td', 'id', it.id));
+    if (multi) {
+      tr.appendChild(el('td', 'clip q', oneLine(x.q || '', 160)));
+      for (var i = 0; i < runs.length; i++) tr.appendChild(abScoreCell(it, i));
+      tr.appendChild(abAnswerCell(it.r[0]));
+      return tr;
+    }
+    var r = it.r[0];
+    tr.appendChild(abScoreCell(it, 0));
+    tr.appendChild(el('td', 'clip q', oneLine(x.q || '', 160)));
+    tr.appendChild(abAnswerCell(r));
+    var judge = el('td', 'judge');
+    if (!r) judge.appendChild(el('span', 'muted', '—'));
+    else if (r.st === 'error') judge.appendChild(el('span', 'err', r.o !== undefined ? 'judge failed' : 'no answer'));
+    else if (r.x && r.x.c) judge.appendChild(el('span', 'muted', 'from cache'));
+    else judge.appendChild(el('span', 'muted', r.x ? 'judged' : '—'));
+    tr.appendChild(judge);
+    tr.appendChild(el('td', 'num', r ? fmtMs(r.ms) : '—'));
+    return tr;
+  }
+
+  /** The dimensions to list for a result: the question type's set in the official order, then any others the judge rated, the overall last. */
+  function dimensionRows(it, r) {
+    var rated = (r && r.x && r.x.dm) || {};
+    var names = ((it.x && it.x.dims) || []).slice();
+    Object.keys(rated).forEach(function (k) {
+      if (names.indexOf(k) < 0) names.push(k);
+    });
+    var expected = (it.x && it.x.dims) || [];
+    var rank = function (k) {
+      var i = expected.indexOf(k) >= 0 ? expected.indexOf(k) : ab.dimensionOrder.indexOf(k);
+      return i < 0 ? 1e3 : i;
+    };
+    var other = function (k) {
+      return k === '综合得分' ? 2 : expected.indexOf(k) >= 0 ? 0 : 1;
+    };
+    names.sort(function (a, b) {
+      return other(a) - other(b) || rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    return names.map(function (k) {
+      return { name: k, value: typeof rated[k] === 'number' ? rated[k] : null, expected: expected.indexOf(k) >= 0 };
+    });
+  }
+
+  function abResult(it, r) {
+    var box = el('div', multi ? 'ab-result' : 'ab-result single');
+    var answer = box.appendChild(el('div', 'ab-answer'));
+    answer.appendChild(el('h4', null, 'Model’s answer'));
+    if (!r) {
+      answer.appendChild(el('p', 'muted', 'This item is not in this run.'));
+      return box;
+    }
+    if (r.o) answer.appendChild(el('pre', 'output', r.o));
+    else if (r.st === 'error') answer.appendChild(el('p', 'muted', 'No answer.'));
+    else answer.appendChild(el('p', 'muted', '(empty answer: judged as “None”)'));
+
+    var verdict = box.appendChild(el('div', 'ab-verdict'));
+    if (r.st === 'error') {
+      var err = verdict.appendChild(el('div', 'errbox'));
+      err.appendChild(el('b', null, r.ek || 'error'));
+      err.appendChild(el('pre', 'error-text', r.e || ''));
+      err.appendChild(
+        el(
+          'p',
+          'muted',
+          r.o !== undefined
+            ? 'The judge kept failing: the model’s answer is kept (shown here) and the item is not scored. Running the same command again asks the judge again, not the model.'
+            : 'Not scored: no answer was received (an infrastructure error, not a wrong answer).',
+        ),
+      );
+    } else {
+      var head = verdict.appendChild(el('div', 'ab-overall'));
+      head.appendChild(el('span', 'ab-overall-label', 'Overall'));
+      if (r.sc === UNPARSEABLE) {
+        head.appendChild(el('span', 'badge warn ab-unparseable', 'unparseable'));
+        head.appendChild(el('span', 'muted', ' counted as −1'));
+      } else if (typeof r.sc === 'number') {
+        head.appendChild(el('span', judgeClass(r.sc) + ' ab-overall-value', fmtJudgeScore(r.sc)));
+        head.appendChild(el('span', 'muted', ' / 10'));
+      }
+      if (r.x) head.appendChild(el('span', r.x.c ? 'chip ab-cache cached' : 'chip ab-cache', r.x.c ? 'judgment from the judge cache' : 'judged in this run'));
+      var dims = dimensionRows(it, r);
+      if (dims.length) {
+        var table = verdict.appendChild(el('table', 'ab-dims'));
+        var tb = table.appendChild(el('tbody'));
+        dims.forEach(function (d) {
+          var tr = tb.appendChild(el('tr', d.name === '综合得分' ? 'overall' : d.expected ? null : 'extra'));
+          tr.dataset.dim = d.name;
+          var name = tr.appendChild(el('th', null, d.name));
+          if (ab.dimensions[d.name]) name.appendChild(el('span', 'en', ab.dimensions[d.name]));
+          if (!d.expected && d.name !== '综合得分') name.title = 'not in this question type’s dimension set';
+          var td = tr.appendChild(el('td', 'num'));
+          if (d.value === null) td.appendChild(el('span', 'muted', r.sc === UNPARSEABLE ? '—' : 'not rated'));
+          else td.appendChild(el('span', judgeClass(d.value), fmtJudgeScore(d.value)));
+        });
+      }
+      if (r.sc === UNPARSEABLE) {
+        verdict.appendChild(
+          el('p', 'note', 'judge.py reads the ratings from the last {…} dict on one line with single-quoted keys, or a \'综合得分\': N anywhere; this judgment has neither.'),
+        );
+      }
+      if (r.x && typeof r.x.j === 'string') {
+        var det = verdict.appendChild(el('details', 'ab-judgment'));
+        if (r.sc === UNPARSEABLE) det.open = true;
+        det.appendChild(el('summary', null, 'Raw judgment (' + fmtInt(r.x.j.length) + ' characters)'));
+        det.appendChild(el('pre', 'judgment', r.x.j));
+      }
+    }
+    verdict.appendChild(
+      facts(el('dl', 'kv'), [
+        ['Score', r.st === 'error' ? 'not scored' : r.sc === UNPARSEABLE ? '−1 (unparseable)' : undefined],
+        ['Finish reason', r.fr],
+        ['Tokens', r.pt !== undefined || r.ct !== undefined ? (r.pt !== undefined ? fmtInt(r.pt) : '—') + ' → ' + (r.ct !== undefined ? fmtInt(r.ct) : '—') : undefined],
+        ['Latency', r.ms !== undefined ? fmtMs(r.ms) : undefined],
+        ['Attempts', r.a],
+        ['Request hash', r.h],
+      ]),
+    );
+    return box;
+  }
+
+  function abDetailRow(idx) {
+    var it = items[idx];
+    var x = it.x || {};
+    var tr = el('tr', 'item-detail');
+    var td = el('td');
+    td.colSpan = columns;
+    var wrap = td.appendChild(el('div', 'detail ab-detail'));
+    var top = wrap.appendChild(el('div', 'ab-top'));
+    var q = top.appendChild(el('div', 'ab-question'));
+    q.appendChild(el('h4', null, 'Question'));
+    q.appendChild(el('pre', 'question', x.q || ''));
+    q.appendChild(
+      facts(el('dl', 'kv'), [
+        ['Category', categoryName(it.d)],
+        ['Subcategory', x.sub],
+        ['Question id', it.src],
+        ['Item', it.id],
+        ['Dimensions', x.dims && x.dims.length ? x.dims.join(' · ') : undefined],
+      ]),
+    );
+    var ref = top.appendChild(el('div', 'ab-reference'));
+    ref.appendChild(el('h4', null, 'Reference answer'));
+    if (it.ref.length) ref.appendChild(el('pre', 'reference', it.ref[0]));
+    else ref.appendChild(el('p', 'muted', '(none)'));
+    if (multi) {
+      var grid = wrap.appendChild(el('div', 'detail-runs'));
+      runs.forEach(function (run, i) {
+        var card = grid.appendChild(el('div', 'run-card'));
+        card.dataset.run = String(i);
+        var head = card.appendChild(el('div', 'run-card-head'));
+        head.appendChild(el('span', 'swatch')).style.background = run.color;
+        head.appendChild(el('b', null, run.letter + ' '));
+        head.appendChild(el('span', 'name', run.name));
+        card.appendChild(abResult(it, it.r[i]));
+      });
+    } else {
+      var one = wrap.appendChild(el('div', 'run-card single'));
+      one.dataset.run = '0';
+      one.appendChild(abResult(it, it.r[0]));
     }
     tr.appendChild(td);
     return tr;
@@ -503,6 +875,7 @@
   bind('f-failed', 'change', function (e) { state.failed = e.checked; });
   bind('f-below1', 'change', function (e) { state.below1 = e.checked; });
   bind('f-changed', 'change', function (e) { state.changed = e.checked; });
+  bind('f-unparseable', 'change', function (e) { state.unparseable = e.checked; });
   bind('f-sort', 'change', function (e) { state.sort = e.value; });
   bind('p-size', 'change', function (e) { state.size = Number(e.value) || 50; });
   var search = document.getElementById('f-search');
@@ -534,6 +907,7 @@
     if (v('f-failed')) state.failed = v('f-failed').checked;
     if (v('f-below1')) state.below1 = v('f-below1').checked;
     if (v('f-changed')) state.changed = v('f-changed').checked;
+    if (v('f-unparseable')) state.unparseable = v('f-unparseable').checked;
     if (v('f-sort')) state.sort = v('f-sort').value;
     state.size = Number(v('p-size').value) || 50;
     state.q = search.value;
