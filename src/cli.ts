@@ -31,7 +31,7 @@ function cli(argv: string[]): Argv {
           .option('gguf', { type: 'string', describe: 'a GGUF model file run in-process (node-llama-cpp; --concurrency = parallel sequences, at most 4)' })
           .option('gguf-context-size', { type: 'number', describe: 'with --gguf: context tokens per sequence (default: the model\'s training context, at most 8192)' })
           .option('gguf-batch-size', { type: 'number', describe: 'with --gguf: tokens evaluated per batch (default: min(context x sequences, 512))' })
-          .option('gguf-threads', { type: 'number', describe: 'with --gguf: CPU threads (default: the CPU\'s math cores)' })
+          .option('gguf-threads', { type: 'number', describe: 'with --gguf: CPU threads (default: the CPU\'s math cores; fewer on a busy machine, as llama.cpp\'s threads spin-wait)' })
           .option('gguf-gpu-layers', { type: 'number', describe: 'with --gguf: layers offloaded to a GPU (default: as many as fit; 0 = CPU only)' })
           .option('runner', { choices: ['reference', 'replay'] as const, describe: 'reference: gold answers; replay: --predictions' })
           .option('predictions', { type: 'string', describe: 'predictions to replay (the suite\'s official output layout)' })

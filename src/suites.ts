@@ -1,12 +1,13 @@
+import { alignbench } from '../benchmarks/alignbench/index.js';
 import { longbench, longbenchE } from '../benchmarks/longbench/index.js';
 import { UsageError } from './errors.js';
 import type { Suite } from './suite.js';
 
-const SUITES: readonly Suite[] = [longbench, longbenchE];
+const SUITES: readonly Suite[] = [longbench, longbenchE, alignbench];
 
 // Suites of the command contract that this version does not carry yet: named so that
 // `evalh run alignbench` says so plainly instead of "unknown suite".
-const PLANNED = ['longbench-v2', 'alignbench', 'humaneval-x', 'ncb', 'agentbench-db', 'agentbench-os'];
+const PLANNED = ['longbench-v2', 'humaneval-x', 'ncb', 'agentbench-db', 'agentbench-os'];
 
 export function allSuites(): readonly Suite[] {
   return SUITES;
