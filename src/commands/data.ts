@@ -20,6 +20,8 @@ import { extractZip } from '../zip.js';
 import { CONFIG_ASSETS, DATA_ZIP_URL } from '../../benchmarks/longbench/assets.js';
 import { DATASETS } from '../../benchmarks/longbench/datasets.js';
 import { ALIGNBENCH_ASSETS } from '../../benchmarks/alignbench/assets.js';
+import { NCB_ASSETS } from '../../benchmarks/ncb/assets.js';
+import { HUMANEVAL_X_ASSETS } from '../../benchmarks/humaneval-x/index.js';
 
 export interface DataArgs {
   action: 'pull' | 'add' | 'status';
@@ -37,6 +39,8 @@ interface SuiteAssetSet {
 const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
   longbench: { files: CONFIG_ASSETS, dataZip: DATA_ZIP_URL },
   alignbench: { files: ALIGNBENCH_ASSETS },
+  ncb: { files: NCB_ASSETS },
+  'humaneval-x': { files: HUMANEVAL_X_ASSETS },
 };
 
 export async function dataCommand(args: DataArgs): Promise<void> {
