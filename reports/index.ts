@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { RunRow, Store } from '../src/store.js';
 import type { Suite } from '../src/suite.js';
 import { alignbenchCollect, alignbenchView } from './alignbench.js';
+import { humanevalxCollect, humanevalxView, ncbCollect, ncbView } from './code.js';
 import { collectReport, type CollectHooks } from './collect.js';
 import { renderDocument, type PageAssets } from './document.js';
 import { genericView } from './generic.js';
@@ -17,11 +18,15 @@ const VIEWS: Record<string, SuiteViewBuilder> = {
   longbench: longbenchView,
   'longbench-e': longbenchEView,
   alignbench: alignbenchView,
+  'humaneval-x': humanevalxView,
+  ncb: ncbView,
 };
 
 /** Suites whose items carry more than the common fields into the report. */
 const COLLECT: Record<string, CollectHooks> = {
   alignbench: alignbenchCollect,
+  'humaneval-x': humanevalxCollect,
+  ncb: ncbCollect,
 };
 
 export interface BuiltReport {

@@ -18,6 +18,8 @@
   var viewEl = document.getElementById('evalh-view');
   var suiteView = viewEl ? JSON.parse(viewEl.textContent) : null;
   var ab = suiteView && suiteView.kind === 'alignbench' ? suiteView : null;
+  // The code suites (reports/code.ts): HumanEval-X and NaturalCodeBench.
+  var cd = suiteView && suiteView.kind === 'code' ? suiteView : null;
   performance.mark('evalh:data-parsed');
   var bodyFont = getComputedStyle(document.body).fontFamily;
 
@@ -264,13 +266,15 @@
   var body = document.getElementById('items-body');
   var statusEl = document.getElementById('items-status');
   if (ab) abSetup();
+  if (cd) cdSetup();
   var columns = document.querySelectorAll('#items-table thead th').length;
-  var state = { ds: '', g: '', failed: false, below1: false, changed: false, unparseable: false, q: '', sort: 'order', page: 0, size: 50 };
+  var state = { ds: '', g: '', failed: false, below1: false, changed: false, unparseable: false, noteval: false, q: '', sort: 'order', page: 0, size: 50 };
   var open = new Set();
   var view = [];
   var hay = null; // lower-cased search text per item, built on the first search
 
   function failed(it) {
+    if (cd) return cdAny(it, 'failed');
     for (var i = 0; i < it.r.length; i++) if (it.r[i] && it.r[i].st === 'error') return true;
     return false;
   }
@@ -299,6 +303,9 @@
       if (r.o) parts.push(r.o);
       if (r.e) parts.push(r.e);
       if (r.ek) parts.push(r.ek);
+      if (r.x && typeof r.x.log === 'string') parts.push(r.x.log);
+      if (r.x && typeof r.x.code === 'string') parts.push(r.x.code);
+      if (r.x && typeof r.x.oc === 'string') parts.push(r.x.oc);
     });
     return parts.join('\n').toLowerCase();
   }
@@ -336,6 +343,7 @@
       if (state.below1 && !below1(it)) continue;
       if (state.changed && !changed(it)) continue;
       if (state.unparseable && !unparseable(it)) continue;
+      if (state.noteval && !cdAny(it, 'noteval')) continue;
       if (q && hay[i].indexOf(q) < 0) continue;
       out.push(i);
     }
@@ -390,6 +398,7 @@
 
   function row(idx) {
     if (ab) return abRow(idx);
+    if (cd) return cdRow(idx);
     var it = items[idx];
     var tr = el('tr', 'item-row');
     tr.tabIndex = 0;
@@ -467,6 +476,7 @@
 
   function detailRow(idx) {
     if (ab) return abDetailRow(idx);
+    if (cd) return cdDetailRow(idx);
     var it = items[idx];
     var tr = el('tr', 'item-detail');
     var td = el('td');
@@ -802,6 +812,231 @@
     return tr;
   }
 
+  // ---------------------------------------------------------------- code suites (HumanEval-X, NCB)
+  // An item carries src = task id / problem id and x = {k: sample index}; a run's result
+  // carries x = {ne: not-evaluable reason, p, ph: phase, ec: exit code, to: timed out, log,
+  // ex: extraction, prog: the assembled program (HumanEval-X), oc: outcome, fl, code, tests (NCB)}.
+
+  /** passed | failed | noteval | error | null (not in the run). */
+  function cdStatus(r) {
+    if (!r) return null;
+    if (r.st === 'error') return 'error';
+    if (r.x && r.x.ne !== undefined) return 'noteval';
+    return typeof r.sc === 'number' && r.sc >= 1 ? 'passed' : 'failed';
+  }
+  function cdAny(it, status) {
+    for (var i = 0; i < it.r.length; i++) if (cdStatus(it.r[i]) === status) return true;
+    return false;
+  }
+  var CD_LABEL = { passed: 'passed', failed: 'failed', noteval: 'not evaluable', error: 'no answer' };
+  var CD_CLASS = { passed: 'badge ok', failed: 'badge bad', noteval: 'badge warn', error: 'badge bad' };
+  function cdBadge(r) {
+    var s = cdStatus(r);
+    if (s === null) return el('span', 'muted', '—');
+    var b = el('span', CD_CLASS[s] + ' cd-status', CD_LABEL[s]);
+    b.dataset.status = s;
+    if (s === 'noteval') b.title = r.x.ne || '';
+    else if (s === 'error') b.title = (r.ek || 'error') + ': ' + (r.e || '');
+    return b;
+  }
+
+  function cdSetup() {
+    var head = document.querySelector('#items-table thead tr');
+    var cells = [];
+    function th(cls, text) {
+      var e = el('th', cls, text);
+      cells.push(e);
+      return e;
+    }
+    var hx = cd.suite === 'humaneval-x';
+    th('text w-ds', cd.datasetName);
+    th('text w-id', hx ? 'Task' : 'Problem');
+    th('num w-tries', 'Sample');
+    if (multi) {
+      runs.forEach(function (run) {
+        var e = th('num w-score', null);
+        e.title = run.name;
+        var tag = e.appendChild(el('span', 'runtag'));
+        tag.appendChild(el('span', 'swatch')).style.background = run.color;
+        tag.appendChild(el('b', null, run.letter));
+      });
+      th('text', 'Output (A)');
+    } else {
+      th('text w-score', 'Result');
+      th(hx ? 'text w-tries' : 'text w-judge', hx ? 'Phase' : 'Outcome');
+      if (hx) th('text w-tries', 'Timed out');
+      th('text', 'Output');
+      th('num w-lat', 'Latency');
+    }
+    head.replaceChildren.apply(head, cells);
+    var ds = document.getElementById('f-dataset');
+    if (ds) {
+      var label = ds.parentNode;
+      if (label.firstChild && label.firstChild.nodeType === 3) label.firstChild.textContent = cd.datasetName + ' ';
+      if (ds.options[0]) ds.options[0].textContent = hx ? 'All languages' : 'All splits';
+      // `overall` is a summary key, not a dataset of any item.
+      Array.prototype.slice.call(ds.options).forEach(function (o) {
+        if (o.value === 'overall') o.remove();
+      });
+    }
+    var fl = document.getElementById('f-failed');
+    if (fl && fl.nextSibling) fl.nextSibling.textContent = ' Failed only';
+    var below = document.getElementById('f-below1');
+    var check = el('label', 'check');
+    var box = check.appendChild(el('input'));
+    box.type = 'checkbox';
+    box.id = 'f-noteval';
+    check.appendChild(document.createTextNode(' Not evaluable only'));
+    if (below) below.parentNode.replaceWith(check);
+    else document.querySelector('.filters').appendChild(check);
+    var search = document.getElementById('f-search');
+    if (search) search.placeholder = 'Search code, log, task id, reason';
+    var sort = document.getElementById('f-sort');
+    if (sort && sort.options[0]) sort.options[0].textContent = hx ? 'Language order' : 'Split order';
+    var note = document.querySelector('#items > p.note');
+    if (note) {
+      note.textContent =
+        fmtInt(items.length) + ' samples. Click a row to see the model’s code, ' + (hx ? 'the assembled program, ' : 'the code that was run, ') +
+        'and the compiler / runtime output. “Not evaluable”: the sample could not be run here (left out of pass@k, not a failure).';
+    }
+  }
+
+  function cdOutputCell(r) {
+    var td = el('td', 'clip out code-out');
+    if (!r) td.appendChild(el('span', 'muted', 'not in this run'));
+    else if (r.st === 'error') td.appendChild(el('span', 'err', (r.ek || 'error') + ': ' + oneLine(r.e || '', 160)));
+    else if (!r.o) td.appendChild(el('span', 'muted', '(empty output)'));
+    else td.textContent = oneLine(r.o, 200);
+    return td;
+  }
+
+  function cdRow(idx) {
+    var it = items[idx];
+    var x = it.x || {};
+    var tr = el('tr', 'item-row');
+    tr.tabIndex = 0;
+    tr.dataset.index = String(idx);
+    tr.dataset.id = it.id;
+    tr.setAttribute('aria-expanded', open.has(idx) ? 'true' : 'false');
+    if (open.has(idx)) tr.classList.add('open');
+    tr.appendChild(el('td', 'ds', it.d));
+    tr.appendChild(el('td', 'id', it.src || it.id)).title = it.id;
+    tr.appendChild(el('td', 'num', x.k !== undefined ? x.k : '—'));
+    if (multi) {
+      for (var i = 0; i < runs.length; i++) {
+        var td = el('td', 'num');
+        td.dataset.run = String(i);
+        td.appendChild(cdBadge(it.r[i]));
+        tr.appendChild(td);
+      }
+      tr.appendChild(cdOutputCell(it.r[0]));
+      return tr;
+    }
+    var r = it.r[0];
+    var rs = tr.appendChild(el('td', 'result'));
+    rs.appendChild(cdBadge(r));
+    var rx = (r && r.x) || {};
+    if (cd.suite === 'humaneval-x') {
+      tr.appendChild(el('td', 'phase', rx.ph || '—'));
+      tr.appendChild(el('td', rx.to ? 'warn' : 'muted', rx.to === undefined ? '—' : rx.to ? 'yes' : 'no'));
+    } else {
+      tr.appendChild(el('td', 'outcome', rx.oc ? rx.oc.replace(/_/g, ' ') : '—'));
+    }
+    tr.appendChild(cdOutputCell(r));
+    tr.appendChild(el('td', 'num', r ? fmtMs(r.ms) : '—'));
+    return tr;
+  }
+
+  function cdBlock(parent, title, text, cls, opened) {
+    var det = parent.appendChild(el('details', 'cd-block ' + cls));
+    if (opened) det.open = true;
+    det.appendChild(el('summary', null, title + ' (' + fmtInt(text.length) + ' characters)'));
+    det.appendChild(el('pre', cls, text));
+    return det;
+  }
+
+  function cdResult(it, r) {
+    var box = el('div', 'result cd-result');
+    if (!r) {
+      box.appendChild(el('p', 'muted', 'This sample is not in this run.'));
+      return box;
+    }
+    var s = cdStatus(r);
+    var x = r.x || {};
+    var head = box.appendChild(el('div', 'cd-head'));
+    head.appendChild(cdBadge(r));
+    if (s === 'error') {
+      var err = box.appendChild(el('div', 'errbox'));
+      err.appendChild(el('b', null, r.ek || 'error'));
+      err.appendChild(el('pre', 'error-text', r.e || ''));
+      err.appendChild(el('p', 'muted', 'Not scored: no answer was received (an infrastructure error, not a wrong answer).'));
+    }
+    if (s === 'noteval') {
+      var ne = box.appendChild(el('div', 'errbox soft cd-ne'));
+      ne.appendChild(el('b', null, 'Not evaluable here'));
+      ne.appendChild(el('pre', 'error-text', x.ne || ''));
+      ne.appendChild(el('p', 'muted', 'Left out of pass@k (never counted as a failure).'));
+    }
+    box.appendChild(
+      facts(el('dl', 'kv'), [
+        ['Phase', x.ph],
+        ['Outcome', x.oc ? x.oc.replace(/_/g, ' ') : undefined],
+        ['Failure', x.fl ? x.fl.replace(/_/g, ' ') : undefined],
+        ['Exit code', x.ec !== undefined ? String(x.ec) : undefined],
+        ['Timed out', x.to === undefined ? undefined : x.to ? 'yes' : 'no', x.to ? 'warn' : null],
+        ['Tests', x.tests !== undefined ? (typeof x.tests === 'string' ? x.tests : JSON.stringify(x.tests)) : undefined],
+        ['Extraction', x.ex],
+        ['Latency', r.ms !== undefined ? fmtMs(r.ms) : undefined],
+        ['Attempts', r.a],
+      ]),
+    );
+    if (typeof x.log === 'string') {
+      box.appendChild(el('h4', null, cd.suite === 'humaneval-x' ? 'Compiler / runtime output' : 'Test output'));
+      box.appendChild(el('pre', 'cd-log', x.log || '(no output)'));
+    }
+    box.appendChild(el('h4', null, cd.suite === 'humaneval-x' ? 'Model’s code (output)' : 'Model’s response'));
+    if (r.o) box.appendChild(el('pre', 'output', r.o));
+    else box.appendChild(el('p', 'muted', '(empty output)'));
+    if (cd.suite === 'humaneval-x') {
+      if (typeof x.prog === 'string') cdBlock(box, 'Assembled program (rebuilt by the report with the suite’s assembleProgram)', x.prog, 'cd-program', false);
+      else if (r.o !== undefined) box.appendChild(el('p', 'muted cd-noprog', 'Assembled program: rebuilt by evalh at scoring time, not stored.'));
+    } else if (typeof x.code === 'string') {
+      cdBlock(box, 'Code that was run (extracted from the response)', x.code, 'cd-code', false);
+    }
+    return box;
+  }
+
+  function cdDetailRow(idx) {
+    var it = items[idx];
+    var tr = el('tr', 'item-detail');
+    var td = el('td');
+    td.colSpan = columns;
+    var wrap = td.appendChild(el('div', 'detail cd-detail'));
+    wrap.appendChild(
+      facts(el('dl', 'kv'), [
+        [cd.datasetName, it.d],
+        [cd.suite === 'humaneval-x' ? 'Task' : 'Problem', it.src],
+        ['Sample', it.x && it.x.k !== undefined ? String(it.x.k) : undefined],
+        ['Item', it.id],
+      ]),
+    );
+    var grid = wrap.appendChild(el('div', multi ? 'detail-runs' : 'detail-runs single'));
+    runs.forEach(function (run, i) {
+      if (!multi && i > 0) return;
+      var card = grid.appendChild(el('div', multi ? 'run-card' : 'run-card single'));
+      card.dataset.run = String(i);
+      if (multi) {
+        var head = card.appendChild(el('div', 'run-card-head'));
+        head.appendChild(el('span', 'swatch')).style.background = run.color;
+        head.appendChild(el('b', null, run.letter + ' '));
+        head.appendChild(el('span', 'name', run.name));
+      }
+      card.appendChild(cdResult(it, it.r[i]));
+    });
+    tr.appendChild(td);
+    return tr;
+  }
+
   var buttons = {
     first: document.getElementById('p-first'),
     prev: document.getElementById('p-prev'),
@@ -876,6 +1111,7 @@
   bind('f-below1', 'change', function (e) { state.below1 = e.checked; });
   bind('f-changed', 'change', function (e) { state.changed = e.checked; });
   bind('f-unparseable', 'change', function (e) { state.unparseable = e.checked; });
+  bind('f-noteval', 'change', function (e) { state.noteval = e.checked; });
   bind('f-sort', 'change', function (e) { state.sort = e.value; });
   bind('p-size', 'change', function (e) { state.size = Number(e.value) || 50; });
   var search = document.getElementById('f-search');
@@ -908,6 +1144,7 @@
     if (v('f-below1')) state.below1 = v('f-below1').checked;
     if (v('f-changed')) state.changed = v('f-changed').checked;
     if (v('f-unparseable')) state.unparseable = v('f-unparseable').checked;
+    if (v('f-noteval')) state.noteval = v('f-noteval').checked;
     if (v('f-sort')) state.sort = v('f-sort').value;
     state.size = Number(v('p-size').value) || 50;
     state.q = search.value;
