@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { InputError } from './errors.js';
 
 export interface JsonlLine {
@@ -9,12 +10,18 @@ export interface JsonlLine {
 
 /**
  * Streams a JSONL file one parsed record at a time, so a 90 MB data file never sits in
- * memory whole. Blank lines are skipped (the official files end with one); anything
- * else that is not JSON is an InputError naming file and line.
+ * memory whole; a `.gz` file (HumanEval-X's official .jsonl.gz) is gunzipped on the way.
+ * Blank lines are skipped (the official files end with one); anything else that is not
+ * JSON is an InputError naming file and line.
  */
 export async function* readJsonl(file: string): AsyncGenerator<JsonlLine> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'file not found');
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const gunzip = file.endsWith('.gz') ? createGunzip() : undefined;
+  let failed: Error | undefined;
+  gunzip?.on('error', (e) => (failed = e));
+  const input = (gunzip ? raw.pipe(gunzip) : raw).setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {
     for await (const text of lines) {
@@ -28,12 +35,17 @@ export async function* readJsonl(file: string): AsyncGenerator<JsonlLine> {
       }
       yield { line, value };
     }
+    if (failed) throw failed;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(file, undefined, undefined, 'file not found');
+    if (e instanceof InputError) throw e;
+    if (gunzip && (failed || (e as NodeJS.ErrnoException).code?.startsWith('Z_'))) {
+      throw new InputError(file, line || undefined, undefined, `not a readable gzip file (${(failed ?? (e as Error)).message})`);
+    }
     throw e;
   } finally {
     lines.close();
-    stream.destroy();
+    gunzip?.destroy();
+    raw.destroy();
   }
 }
 

@@ -1,11 +1,10 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
 import { findInCopy, installAsset, readManifest, suiteHome, writeManifest } from '../../src/assets.js';
 import { AssetError, InputError, UsageError } from '../../src/errors.js';
 import { sha256, sha256File } from '../../src/hash.js';
+import { readJsonl } from '../../src/jsonl.js';
 import { DATA_ASSETS } from './assets.js';
 import { LANGUAGES, languageSpec, type Language } from './languages.js';
 import { checkProblemFor, type Problem } from './records.js';
@@ -13,50 +12,8 @@ import { checkProblemFor, type Problem } from './records.js';
 export const SUITE = 'humaneval-x';
 export const SAMPLE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sample');
 
-export interface JsonLine {
-  line: number; // 1-based
-  value: unknown;
-}
-
-/**
- * Streams a JSON Lines file, gzip-compressed (the official .jsonl.gz) or plain, one parsed
- * record at a time. Blank lines are skipped as the official stream_jsonl does.
- */
-export async function* readJsonLines(file: string): AsyncGenerator<JsonLine> {
-  if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'file not found');
-  const raw = createReadStream(file);
-  const gz = file.endsWith('.gz');
-  const gunzip = gz ? createGunzip() : undefined;
-  const input = gunzip ? raw.pipe(gunzip) : raw;
-  let failed: Error | undefined;
-  gunzip?.on('error', (e) => (failed = e));
-  const lines = createInterface({ input: input.setEncoding('utf8'), crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(file, line, undefined, `not valid JSON (${(e as Error).message})`);
-      }
-      yield { line, value };
-    }
-    if (failed) throw failed;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    if (gz && (failed || (e as NodeJS.ErrnoException).code?.startsWith('Z_'))) {
-      throw new InputError(file, line || undefined, undefined, `not a readable gzip file (${(failed ?? (e as Error)).message})`);
-    }
-    throw e;
-  } finally {
-    lines.close();
-    gunzip?.destroy();
-    raw.destroy();
-  }
-}
+// Official files are .jsonl.gz; the shared reader gunzips them.
+export { readJsonl as readJsonLines };
 
 /** A language's problem file inside a folder: humaneval_<lang>.jsonl(.gz), also in the CodeGeeX layout <lang>/data/. */
 export function findLanguageFile(dir: string, lang: Language): string | undefined {
@@ -172,7 +129,7 @@ export interface ProblemFile {
 export async function loadProblems(lang: Language, file: string, limit?: number): Promise<ProblemFile> {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for await (const { line, value } of readJsonLines(file)) {
+  for await (const { line, value } of readJsonl(file)) {
     const p = checkProblemFor(lang, value, file, line);
     if (seen.has(p.task_id)) throw new InputError(file, line, 'task_id', `duplicate task_id "${p.task_id}"`);
     seen.add(p.task_id);
