@@ -439,18 +439,19 @@ export class GgufRunner implements Runner {
   }
 
   /** What the model is fed for this request: exact tokens, and the text they spell. */
-  async render(call: Pick<RunnerCall, 'kind' | 'prompt'>): Promise<RenderedPrompt> {
+  async render(call: Pick<RunnerCall, 'kind' | 'prompt' | 'history'>): Promise<RenderedPrompt> {
     const { tokens, stopTriggers } = await this.renderTokens(call);
     return { tokens, text: this.model.detokenize(tokens, true), stopTriggers };
   }
 
-  private async renderTokens(call: Pick<RunnerCall, 'kind' | 'prompt'>): Promise<Omit<RenderedPrompt, 'text'>> {
+  private async renderTokens(call: Pick<RunnerCall, 'kind' | 'prompt' | 'history'>): Promise<Omit<RenderedPrompt, 'text'>> {
     const kind = this.api === 'chat' ? 'chat' : this.api === 'completions' ? 'completion' : call.kind;
     let tokens: Token[];
     let stopTriggers: NlcLlamaText[] = [];
     if (kind === 'chat') {
       const state = this.chatWrapper.generateContextState({
         chatHistory: [
+          ...(call.history ?? []).map((t) => (t.role === 'user' ? { type: 'user' as const, text: t.content } : { type: 'model' as const, response: [t.content] })),
           { type: 'user', text: call.prompt },
           { type: 'model', response: [] },
         ],
@@ -460,6 +461,7 @@ export class GgufRunner implements Runner {
       const bos = this.model.tokens.bos;
       if (this.completionAddsBos && bos !== null && tokens[0] !== bos) tokens.unshift(bos);
     } else {
+      if (call.history?.length) throw new PermanentError('bad_request', 'a multi-turn request needs the chat template; drop --api completions');
       tokens = await this.tokenizer.encode(call.prompt, { addSpecialTokens: true });
     }
     return { tokens, stopTriggers };

@@ -49,8 +49,9 @@ export class OpenAIRunner implements Runner {
     let path: string;
     if (kind === 'chat') {
       path = '/chat/completions';
-      body.messages = [{ role: 'user', content: call.prompt }];
+      body.messages = [...(call.history ?? []), { role: 'user', content: call.prompt }];
     } else {
+      if (call.history?.length) throw new PermanentError('bad_request', 'a multi-turn request cannot be sent to /v1/completions; drop --api completions');
       path = '/completions';
       body.prompt = call.prompt;
     }

@@ -1,9 +1,17 @@
 // What a runner sees: a plain model request. Runners never know which benchmark asked.
 
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
 export interface ModelRequest {
   /** 'chat' = one user message through the server's chat template; 'completion' = raw text. */
   kind: 'chat' | 'completion';
+  /** The (last) user message, or the raw text of a completion. */
   prompt: string;
+  /** Earlier turns of a multi-turn chat (agent episodes), sent before `prompt`; chat only. */
+  history?: ChatTurn[];
   maxTokens: number;
   temperature: number;
   topP?: number;

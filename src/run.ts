@@ -4,10 +4,10 @@ import { canonicalJson, fingerprintOf, sha256 } from './hash.js';
 import { Progress, log } from './progress.js';
 import type { Judge } from './judge.js';
 import { PermanentError, RetryableError, ScoringFailedError } from './request-errors.js';
-import { GaveUpError, StoppedError, schedule, type Ending } from './scheduler.js';
+import { GaveUpError, StoppedError, schedule, withRetries, type Ending } from './scheduler.js';
 import type { RunRow, Store } from './store.js';
 import { inShard, type Shard } from './shard.js';
-import type { ItemScore, RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
+import type { ConversationResult, Dialogue, ItemScore, PreparedRequest, RequestContext, Suite, SuiteItem, SuiteSource, Summary } from './suite.js';
 import { evalhVersion } from './version.js';
 
 export interface RunPlan {
@@ -114,7 +114,31 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     requestHash: string;
     latencyMs: number;
     scored: ItemScore;
+    transcript?: unknown;
   }
+
+  const backoffBaseMs = process.env.EVALH_BACKOFF_BASE_MS ? Number(process.env.EVALH_BACKOFF_BASE_MS) : undefined;
+  // Multi-call items retry each call, not the whole item: the outer attempt only bounds the item.
+  const multiCall = plan.suite.converse !== undefined;
+  const converse = async (item: SuiteItem, prepared: PreparedRequest, signal: AbortSignal): Promise<ConversationResult> => {
+    const model: Dialogue = {
+      signal,
+      ask: async (call) => {
+        try {
+          const { value } = await withRetries((s) => plan.runner.generate({ ...call.request, itemId: item.id, reference: call.reference }, s), {
+            timeoutMs: plan.timeoutMs,
+            retries: plan.retries,
+            stop: signal,
+            backoffBaseMs,
+          });
+          return value;
+        } catch (e) {
+          throw e instanceof GaveUpError ? e.error : e;
+        }
+      },
+    };
+    return plan.suite.converse!(item, prepared, model);
+  };
 
   const result = await schedule<SuiteItem, Finished>(
     pending(),
@@ -122,10 +146,12 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       const prepared = await plan.suite.prepare(item, plan.ctx);
       const requestHash = sha256(canonicalJson(prepared.request)).slice(0, 16);
       const started = performance.now();
-      const kept = unscored.get(item.id);
+      const kept = multiCall ? undefined : unscored.get(item.id);
       const call = { ...prepared.request, itemId: item.id, reference: item.reference };
-      let gen = kept !== undefined ? { text: kept } : await plan.runner.generate(call, signal);
-      for (let again = plan.suite.retryEmpty ?? 0; kept === undefined && again > 0 && gen.text.trim() === ''; again--) {
+      let gen: ConversationResult;
+      if (multiCall) gen = await converse(item, prepared, signal);
+      else gen = kept !== undefined ? { text: kept } : await plan.runner.generate(call, signal);
+      for (let again = plan.suite.retryEmpty ?? 0; !multiCall && kept === undefined && again > 0 && gen.text.trim() === ''; again--) {
         gen = await plan.runner.generate(call, signal);
       }
       const latencyMs = performance.now() - started;
@@ -133,7 +159,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       // with generation under the same concurrency limit.
       let scored: ItemScore;
       try {
-        scored = await plan.suite.score(item, gen.text, plan.judge ? { judge: plan.judge } : {});
+        scored = gen.scored ?? (await plan.suite.score(item, gen.text, plan.judge ? { judge: plan.judge } : {}));
       } catch (e) {
         if (e instanceof StoppedError) throw e;
         const cause = e instanceof GaveUpError ? e.error : (e as Error);
@@ -152,6 +178,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
         completionTokens: gen.completionTokens,
         truncatedTokens: prepared.truncatedTokens,
         requestHash,
+        ...(gen.transcript !== undefined ? { transcript: gen.transcript } : {}),
       };
     },
     (item, outcome) => {
@@ -175,6 +202,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
           truncatedTokens: v.truncatedTokens,
           latencyMs: v.latencyMs,
           attempts: outcome.attempts,
+          transcript: v.transcript,
         });
       } else {
         store.queueItem(runId, {
@@ -194,11 +222,12 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     },
     {
       concurrency: plan.concurrency,
-      timeoutMs: plan.timeoutMs,
-      retries: plan.retries,
+      // A multi-call item may take every call's full timeout; its calls retry on their own.
+      timeoutMs: multiCall ? plan.timeoutMs * (plan.suite.maxCalls ?? 1) * (plan.retries + 1) : plan.timeoutMs,
+      retries: multiCall ? 0 : plan.retries,
       maxFailures: Math.floor(plan.errorBudget * total),
       stop,
-      backoffBaseMs: process.env.EVALH_BACKOFF_BASE_MS ? Number(process.env.EVALH_BACKOFF_BASE_MS) : undefined,
+      backoffBaseMs,
     },
   );
   progress.finish();

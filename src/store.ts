@@ -5,7 +5,7 @@ import { EvalhError } from './errors.js';
 // a finished item is written the moment it finishes, so a crash loses at most the
 // requests in flight.
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS items (
   error_kind TEXT,
   error TEXT,
   updated_at TEXT NOT NULL,
+  transcript TEXT,
   PRIMARY KEY (run_id, item_id)
 );
 CREATE INDEX IF NOT EXISTS items_by_dataset ON items(run_id, dataset, seq);
@@ -96,6 +97,8 @@ export interface ItemRecord {
   attempts: number;
   errorKind?: string;
   error?: string;
+  /** The whole conversation of a multi-call item (agent episode, CoT passes), as the suite recorded it. */
+  transcript?: unknown;
 }
 
 export interface ItemRow extends ItemRecord {
@@ -137,16 +140,17 @@ export class Store {
     this.migrate();
     this.upsertItem = this.db.prepare(`
       INSERT INTO items (run_id, item_id, dataset, seq, status, request_hash, target, output, finish_reason,
-        score, scores, prompt_tokens, completion_tokens, truncated_tokens, latency_ms, attempts, error_kind, error, updated_at)
+        score, scores, prompt_tokens, completion_tokens, truncated_tokens, latency_ms, attempts, error_kind, error, updated_at, transcript)
       VALUES (@runId, @itemId, @dataset, @seq, @status, @requestHash, @target, @output, @finishReason,
-        @score, @scores, @promptTokens, @completionTokens, @truncatedTokens, @latencyMs, @attempts, @errorKind, @error, @updatedAt)
+        @score, @scores, @promptTokens, @completionTokens, @truncatedTokens, @latencyMs, @attempts, @errorKind, @error, @updatedAt, @transcript)
       ON CONFLICT (run_id, item_id) DO UPDATE SET
         status = excluded.status, request_hash = excluded.request_hash, target = excluded.target,
         output = excluded.output, finish_reason = excluded.finish_reason, score = excluded.score,
         scores = excluded.scores, prompt_tokens = excluded.prompt_tokens,
         completion_tokens = excluded.completion_tokens, truncated_tokens = excluded.truncated_tokens,
         latency_ms = excluded.latency_ms, attempts = items.attempts + excluded.attempts,
-        error_kind = excluded.error_kind, error = excluded.error, updated_at = excluded.updated_at
+        error_kind = excluded.error_kind, error = excluded.error, updated_at = excluded.updated_at,
+        transcript = excluded.transcript
       WHERE items.status <> 'done'`);
   }
 
@@ -163,6 +167,10 @@ export class Store {
         this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
       } else if (Number(row.value) > SCHEMA_VERSION) {
         throw new StoreError(`${this.file} was written by a newer evalh (schema ${row.value}); upgrade evalh`, 2);
+      } else if (Number(row.value) < 2) {
+        // Schema 2: multi-call items (agent episodes, CoT) keep their whole conversation.
+        this.db.exec(`ALTER TABLE items ADD COLUMN transcript TEXT`);
+        this.db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`).run(String(SCHEMA_VERSION));
       }
       this.db.exec('COMMIT');
     } catch (e) {
@@ -266,6 +274,7 @@ export class Store {
       errorKind: r.errorKind ?? null,
       error: r.error ?? null,
       updatedAt: new Date().toISOString(),
+      transcript: r.transcript === undefined ? null : JSON.stringify(r.transcript),
     });
   }
 
@@ -340,6 +349,7 @@ export class Store {
         attempts: raw.attempts as number,
         errorKind: (raw.error_kind as string | null) ?? undefined,
         error: (raw.error as string | null) ?? undefined,
+        transcript: raw.transcript === null || raw.transcript === undefined ? undefined : JSON.parse(raw.transcript as string),
       };
     }
   }
@@ -354,6 +364,9 @@ export class Store {
     const touched: { name: string; status: RunStatus }[] = [];
     this.db.prepare(`ATTACH DATABASE ? AS src`).run(file);
     try {
+      // Stores written before schema 2 have no transcript column.
+      const srcColumns = (this.db.prepare(`SELECT name FROM pragma_table_info('items', 'src')`).all() as { name: string }[]).map((c) => c.name);
+      const transcript = srcColumns.includes('transcript') ? 'transcript' : 'NULL';
       this.db.transaction(() => {
         const runs = this.db.prepare(`SELECT * FROM src.runs ORDER BY id`).all() as RawRun[];
         for (const r of runs) {
@@ -393,7 +406,7 @@ export class Store {
           this.db
             .prepare(
               `INSERT INTO items SELECT ?, item_id, dataset, seq, status, request_hash, target, output, finish_reason, score, scores,
-                 prompt_tokens, completion_tokens, truncated_tokens, latency_ms, attempts, error_kind, error, updated_at
+                 prompt_tokens, completion_tokens, truncated_tokens, latency_ms, attempts, error_kind, error, updated_at, ${transcript}
                FROM src.items WHERE run_id = ? AND true
                ON CONFLICT (run_id, item_id) DO UPDATE SET
                  status = excluded.status, request_hash = excluded.request_hash, target = excluded.target,
@@ -401,7 +414,7 @@ export class Store {
                  scores = excluded.scores, prompt_tokens = excluded.prompt_tokens,
                  completion_tokens = excluded.completion_tokens, truncated_tokens = excluded.truncated_tokens,
                  latency_ms = excluded.latency_ms, attempts = excluded.attempts, error_kind = excluded.error_kind,
-                 error = excluded.error, updated_at = excluded.updated_at
+                 error = excluded.error, updated_at = excluded.updated_at, transcript = excluded.transcript
                WHERE items.status <> 'done' AND excluded.status = 'done'`,
             )
             .run(target.id, r.id);

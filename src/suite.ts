@@ -1,4 +1,4 @@
-import type { ModelRequest } from '../runners/types.js';
+import type { Generation, ModelRequest } from '../runners/types.js';
 import type { Judge } from './judge.js';
 import type { Tokenizer } from './tokenizers/types.js';
 
@@ -55,6 +55,35 @@ export interface PreparedRequest {
   truncatedTokens?: number;
 }
 
+/** One model call inside a multi-call item. */
+export interface ModelCall {
+  request: ModelRequest;
+  /** What the reference runner answers to this call (the gold turn). */
+  reference?: string;
+}
+
+/**
+ * The model as a multi-call item sees it: each ask() has the run's per-call timeout and
+ * retries; a call that fails for good throws, and the item is recorded as failed (never scored).
+ */
+export interface Dialogue {
+  ask(call: ModelCall): Promise<Generation>;
+  /** Aborted when the run stops (Ctrl-C) or the item's overall deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+export interface ConversationResult {
+  /** The item's final answer: what score() receives and the store keeps as the output. */
+  text: string;
+  /** Everything said, in order, for the store and the report. */
+  transcript?: unknown;
+  finishReason?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  /** The episode's own score when the environment judged it (agent tasks); else score() runs on `text`. */
+  scored?: ItemScore;
+}
+
 export interface ItemScore {
   /** The item's score on the suite's scale (0..1 for most, AlignBench 1–10 or −1); null when not evaluable here. */
   score: number | null;
@@ -107,6 +136,13 @@ export interface Suite {
   readonly pointsPerScore?: number;
   /** Ask the model again this many times when it answers with nothing (AlignBench re-asks). */
   readonly retryEmpty?: number;
+  /**
+   * Items that need more than one model call (CoT second pass, agent episodes): the suite
+   * drives the calls itself, starting from prepare()'s request. Without it, one call per item.
+   */
+  converse?(item: SuiteItem, first: PreparedRequest, model: Dialogue): Promise<ConversationResult>;
+  /** Most model calls one item may make (bounds the item's overall deadline); default 1. */
+  readonly maxCalls?: number;
   /** May be async (sandboxed execution, a judge model). */
   score(item: { dataset: string; target: unknown }, output: string, ctx?: ScoreContext): ItemScore | Promise<ItemScore>;
   summarize(items: ScoredItem[], datasets: string[], notEvaluable?: NotEvaluableItem[]): Summary;
