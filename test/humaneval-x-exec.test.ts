@@ -96,6 +96,18 @@ describe.skipIf(!ready)('HumanEval-X execution in the sandbox', () => {
     expect(String(scored[3]!.scores?.log)).toMatch(/error/);
   });
 
+  it('Python programs import numpy and the standard modules under the guard, as officially', async () => {
+    // The harness loads numpy before the guard only for programs that mention it (numpy's
+    // start-up sets os.environ, which the guard disables); standard modules need no such care.
+    const [item] = (await sampleItems(['python'])).filter((i) => i.id === 'python/S0#0');
+    const cases = [
+      '    import numpy as np\n    return int(np.add(x, y))\n',
+      '    import statistics, random, hashlib, json, datetime, fractions, decimal, typing\n    return int(statistics.mean([x, y]) * 2)\n',
+    ];
+    const scored = await Promise.all(cases.map((out) => score(item!, out)));
+    scored.forEach((s, i) => expect(s.score, `${cases[i]}: ${JSON.stringify(s.scores)}`).toBe(1));
+  });
+
   it('JS passes only with empty stdout and stderr (the exit code is not looked at)', async () => {
     const items = await sampleItems(['js']);
     const it0 = items[0]!;
