@@ -97,6 +97,14 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   const runId = run.id;
   const done = store.doneItemIds(runId);
   const unscored = store.unscoredOutputs(runId);
+  // Single-call items the environment could not score are scored again from their kept
+  // output (the missing package may be installed now); episodes are not replayed.
+  if (!plan.suite.converse) {
+    for (const [id, output] of store.notEvaluableOutputs(runId)) {
+      done.delete(id);
+      unscored.set(id, output);
+    }
+  }
   const skipped = plan.source.itemIds().filter((id) => mine(id) && done.has(id)).length;
   const progress = new Progress(`${plan.suite.name} ${plan.name}`, total, skipped, plan.quiet, plan.runner.describeLoad?.bind(plan.runner));
   if (skipped > 0) log(`resuming run "${plan.name}": ${skipped} of ${total} items already done`);

@@ -151,7 +151,7 @@ export class Store {
         latency_ms = excluded.latency_ms, attempts = items.attempts + excluded.attempts,
         error_kind = excluded.error_kind, error = excluded.error, updated_at = excluded.updated_at,
         transcript = excluded.transcript
-      WHERE items.status <> 'done'`);
+      WHERE items.status <> 'done' OR (items.error_kind = 'not_evaluable' AND excluded.status = 'done')`);
   }
 
   static open(file: string): Store {
@@ -252,7 +252,18 @@ export class Store {
     return new Set(rows);
   }
 
-  /** Writes one finished (or permanently failed) item; a done item is never overwritten. */
+  /**
+   * Outputs of done items the environment could not score (a missing package or file): a
+   * later invocation scores them again, once the environment may have been completed.
+   */
+  notEvaluableOutputs(runId: number): Map<string, string> {
+    const rows = this.db
+      .prepare(`SELECT item_id, output FROM items WHERE run_id = ? AND status = 'done' AND error_kind = 'not_evaluable' AND output IS NOT NULL`)
+      .all(runId) as { item_id: string; output: string }[];
+    return new Map(rows.map((r) => [r.item_id, r.output]));
+  }
+
+  /** Writes one finished (or permanently failed) item; a done item is never overwritten (unless it was not evaluable). */
   recordItem(runId: number, r: ItemRecord): void {
     this.upsertItem.run({
       runId,
