@@ -97,6 +97,28 @@ describe('evalh run longbench-v2 --tokenizer', () => {
     server = undefined;
   });
 
+  it("takes the budget from v2's model2maxlen.json, by pred.py's model name or its HF path (model2path.json)", async () => {
+    server = await startSimServer({ respond: () => 'The correct answer is (A)' });
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    const data = writeData(cwd);
+    const run = (model: string, name: string) =>
+      runCli(['run', 'longbench-v2', '--data', data, '--endpoint', server!.url, '--model', model, '--tokenizer', built.rankFile, '--name', name], { cwd, env });
+    const unregistered = await run('GLM-4-9B-Chat', 'none');
+    expect(unregistered.code).toBe(2);
+    expect(unregistered.stderr).toMatch(/official prompts\/0shot\.txt of longbench-v2 is not registered\. Fix: `evalh data pull longbench-v2`/);
+    expect((await runCli(['data', 'add', 'longbench-v2', V2_SHARED], { cwd, env })).code).toBe(0);
+    const unknown = await run('sim-model', 'unknown');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no input budget known for model "sim-model": pass --max-length/);
+    for (const [model, budget] of [['GLM-4-9B-Chat', 120000], ['THUDM/glm-4-9b-chat', 120000], ['claude-3.5-sonnet-20241022', 200000]] as const) {
+      const r = await run(model, model.replace(/\W/g, '_'));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`truncation: middle, input budget ${budget} tokens (model2maxlen.json)`);
+    }
+    expect(new Set(server.requests.filter((q) => q.path === '/v1/chat/completions').map((q) => q.model))).toEqual(new Set(['GLM-4-9B-Chat', 'THUDM/glm-4-9b-chat', 'claude-3.5-sonnet-20241022']));
+  });
+
   it.each(['rankFile', 'hfFile'] as const)('%s: the server receives pred.py\'s truncated prompts (both CoT calls), the item records the cut', async (kind) => {
     server = await startSimServer({ respond: (req) => (req.prompt.endsWith('step by step:') ? ' Because 世界. ' : 'The correct answer is (A)') });
     const cwd = tempDir();
