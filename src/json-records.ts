@@ -26,6 +26,8 @@ async function firstChar(file: string): Promise<string | undefined> {
  * tracks strings, escapes and nesting depth to cut the top-level array into element texts,
  * and JSON.parse does the real parsing of each element.
  */
+const STRING_STOP = /["\\]/g;
+
 async function* readJsonArray(file: string): AsyncGenerator<JsonlLine> {
   let line = 1;
   let depth = 0; // 1 = directly inside the top-level array
@@ -49,14 +51,23 @@ async function* readJsonArray(file: string): AsyncGenerator<JsonlLine> {
     const s = chunk as string;
     pieceStart = 0;
     for (let i = 0; i < s.length; i++) {
-      const c = s[i]!;
-      if (c === '\n') line++;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === '\\') escaped = true;
-        else if (c === '"') inString = false;
+        // Contexts are most of the file: jump to the next quote or backslash natively. (A
+        // JSON string holds no raw newline, so no line is skipped.)
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        STRING_STOP.lastIndex = i;
+        const m = STRING_STOP.exec(s);
+        if (!m) break;
+        i = m.index;
+        if (s[i] === '\\') escaped = true;
+        else inString = false;
         continue;
       }
+      const c = s[i]!;
+      if (c === '\n') line++;
       if (c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\uFEFF') continue;
       if (closed) fail(`unexpected "${c}" after the closing ] of the top-level array`);
       if (depth === 0) {

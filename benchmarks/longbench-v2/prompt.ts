@@ -50,9 +50,9 @@ export function loadTemplates(suite: string, sample: boolean): Templates {
   return { source: 'evalh-sample', ...SAMPLE_TEMPLATES };
 }
 
-/** Python's str.replace: every occurrence, and no `$&`-style patterns in the replacement. */
+/** Python's str.replace: every occurrence, and no `$&`-style patterns in the replacement (hence the function). */
 function replaceAll(s: string, from: string, to: string): string {
-  return s.split(from).join(to);
+  return s.replaceAll(from, () => to);
 }
 
 /**
