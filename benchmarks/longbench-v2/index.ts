@@ -105,7 +105,9 @@ export const longbenchV2: Suite = {
   /**
    * Plain: one call. CoT: the first pass's stripped answer goes into 0shot_cot_ans.txt for a
    * second call. A call that fails for good throws: the item is recorded as failed, never scored
-   * (pred.py would skip it silently).
+   * (pred.py would skip it silently). An empty answer from a working server is the model's
+   * answer and scores 0; pred.py cannot tell it from a failure (query_llm returns '' for both)
+   * and skips it too — the one place evalh's accuracy can differ, and `show` counts empty outputs.
    */
   async converse(item: SuiteItem, first: PreparedRequest, model: Dialogue): Promise<ConversationResult> {
     if (!state) throw new Error('converse() before open()');
