@@ -9,6 +9,7 @@ import { collectReport, type CollectHooks } from './collect.js';
 import { renderDocument, type PageAssets } from './document.js';
 import { genericView } from './generic.js';
 import { longbenchEView, longbenchView } from './longbench.js';
+import { longbenchV2View } from './longbench-v2.js';
 import type { SuiteViewBuilder } from './view.js';
 
 // evalh report: store → data (collect.ts) → the suite's view (tables, charts) → one HTML
@@ -17,6 +18,7 @@ import type { SuiteViewBuilder } from './view.js';
 const VIEWS: Record<string, SuiteViewBuilder> = {
   longbench: longbenchView,
   'longbench-e': longbenchEView,
+  'longbench-v2': longbenchV2View,
   alignbench: alignbenchView,
   'humaneval-x': humanevalxView,
   ncb: ncbView,

@@ -270,13 +270,15 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
 export function summarizeRun(store: Store, run: RunRow, suite: Suite, datasets?: string[]): Summary {
   const scored = [];
   const notEvaluable = [];
+  const failed = [];
   for (const it of store.items(run.id)) {
+    if (it.status === 'error') failed.push({ dataset: it.dataset, target: it.target, ...(it.errorKind ? { errorKind: it.errorKind } : {}) });
     if (it.status !== 'done') continue;
     if (it.score !== undefined) scored.push({ dataset: it.dataset, target: it.target, score: it.score, ...(it.scores ? { scores: it.scores } : {}) });
     else if (it.errorKind === 'not_evaluable') notEvaluable.push({ dataset: it.dataset, target: it.target, reason: it.error ?? '' });
   }
   const ds = datasets ?? ((run.settings.source as { datasets?: string[] } | undefined)?.datasets ?? [...new Set(scored.map((s) => s.dataset))]);
-  return suite.summarize(scored, ds, notEvaluable);
+  return suite.summarize(scored, ds, notEvaluable, failed);
 }
 
 export class InterruptedError extends EvalhError {

@@ -102,6 +102,13 @@ export interface NotEvaluableItem {
   reason: string;
 }
 
+/** An item whose model call(s) failed for good: recorded, never scored. */
+export interface FailedItem {
+  dataset: string;
+  target: unknown;
+  errorKind?: string;
+}
+
 export interface ScoredItem {
   dataset: string;
   target: unknown;
@@ -145,7 +152,8 @@ export interface Suite {
   readonly maxCalls?: number;
   /** May be async (sandboxed execution, a judge model). */
   score(item: { dataset: string; target: unknown }, output: string, ctx?: ScoreContext): ItemScore | Promise<ItemScore>;
-  summarize(items: ScoredItem[], datasets: string[], notEvaluable?: NotEvaluableItem[]): Summary;
+  /** `failed`: the run's failed items, for suites whose summary states them (LongBench v2); absent for imports. */
+  summarize(items: ScoredItem[], datasets: string[], notEvaluable?: NotEvaluableItem[], failed?: FailedItem[]): Summary;
   /** Text table(s) in the suite's official layout. */
   renderSummary(summary: Summary): string;
   /** Reads predictions in the suite's official output layout (import, replay). */

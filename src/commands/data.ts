@@ -22,6 +22,7 @@ import { DATASETS } from '../../benchmarks/longbench/datasets.js';
 import { ALIGNBENCH_ASSETS } from '../../benchmarks/alignbench/assets.js';
 import { NCB_ASSETS } from '../../benchmarks/ncb/assets.js';
 import { HUMANEVAL_X_ASSETS } from '../../benchmarks/humaneval-x/index.js';
+import { DATA_JSON_URL, V2_ASSETS } from '../../benchmarks/longbench-v2/assets.js';
 
 export interface DataArgs {
   action: 'pull' | 'add' | 'status';
@@ -34,6 +35,8 @@ export interface DataArgs {
 interface SuiteAssetSet {
   files: readonly AssetSpec[];
   dataZip?: string;
+  /** One data file registered by reference with its sha256 recorded (LongBench v2's data.json). */
+  dataFile?: { url: string; name: string };
 }
 
 const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
@@ -41,6 +44,7 @@ const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
   alignbench: { files: ALIGNBENCH_ASSETS },
   ncb: { files: NCB_ASSETS },
   'humaneval-x': { files: HUMANEVAL_X_ASSETS },
+  'longbench-v2': { files: V2_ASSETS, dataFile: { url: DATA_JSON_URL, name: 'data.json' } },
 };
 
 export async function dataCommand(args: DataArgs): Promise<void> {
@@ -67,6 +71,9 @@ async function add(suite: string, assets: SuiteAssetSet, path: string, json: boo
       found.push(spec.name);
     } else if (assets.dataZip) {
       await registerZip(suite, path, manifest, path);
+      found.push('data');
+    } else if (assets.dataFile && path.endsWith('.json')) {
+      await registerDataFile(path, manifest, path);
       found.push('data');
     }
   } else {
@@ -96,9 +103,13 @@ async function add(suite: string, assets: SuiteAssetSet, path: string, json: boo
       }
     }
   }
+  if (assets.dataFile && statSync(path).isDirectory() && existsSync(join(path, assets.dataFile.name))) {
+    await registerDataFile(join(path, assets.dataFile.name), manifest, path);
+    found.push('data');
+  }
   if (found.length === 0) {
     const looked = [...new Set(assets.files.flatMap((f) => f.paths))].slice(0, 6).join(', ');
-    throw new UsageError(`${path}: no ${suite} assets found (looked for ${looked}${assets.dataZip ? ', data/*.jsonl, data.zip' : ''})`);
+    throw new UsageError(`${path}: no ${suite} assets found (looked for ${looked}${assets.dataZip ? ', data/*.jsonl, data.zip' : ''}${assets.dataFile ? `, ${assets.dataFile.name}` : ''})`);
   }
   writeManifest(suite, manifest);
   report({ suite, registered: found, home: suiteHome(suite) }, json, `registered ${found.join(', ')} for ${suite} in ${suiteHome(suite)}`);
@@ -109,6 +120,11 @@ async function registerZip(suite: string, zip: string, manifest: Manifest, sourc
   const names = await extractZip(zip, dest, (n) => n.endsWith('.jsonl'));
   if (names.length === 0) throw new AssetError(`${zip}: the archive holds no .jsonl data files`);
   manifest.data = { path: dest, source, addedAt: new Date().toISOString(), files: await hashFiles(dataFiles(dest)), pinned: 'recorded' };
+}
+
+/** Registers a data file in place (not copied: it may be hundreds of MB), recording its sha256. */
+async function registerDataFile(file: string, manifest: Manifest, source: string): Promise<void> {
+  manifest.data = { path: file, source, addedAt: new Date().toISOString(), files: await hashFiles([file]), pinned: 'recorded' };
 }
 
 async function pull(suite: string, assets: SuiteAssetSet, json: boolean): Promise<void> {
@@ -139,6 +155,12 @@ async function pull(suite: string, assets: SuiteAssetSet, json: boolean): Promis
     if (process.stderr.isTTY && !json) process.stderr.write('\n');
     await registerZip(suite, zip, manifest, assets.dataZip);
   }
+  if (assets.dataFile && !(manifest.data && existsSync(manifest.data.path))) {
+    const target = join(home, assets.dataFile.name);
+    log(`fetching ${assets.dataFile.url}`);
+    await download(assets.dataFile.url, target);
+    await registerDataFile(target, manifest, assets.dataFile.url);
+  }
   writeManifest(suite, manifest);
   report({ suite, home, assets: Object.keys(manifest.assets), data: manifest.data?.path ?? null }, json, `${suite}: assets in ${home}`);
 }
@@ -158,6 +180,11 @@ async function status(args: DataArgs): Promise<void> {
         state = `does not verify: ${(e as Error).message}`;
       }
       out.push({ suite, asset: spec.name, state, path: join(suiteHome(suite), spec.name), url: spec.url });
+    }
+    if (assets.dataFile) {
+      const entry = manifest.data ? Object.entries(manifest.data.files)[0] : undefined;
+      const state = !entry ? 'missing' : !existsSync(entry[0]) ? `${entry[0]} missing` : statSync(entry[0]).size !== entry[1].size ? `${entry[0]} changed size` : 'present (sha256 recorded at registration)';
+      out.push({ suite, asset: 'data', state, path: entry?.[0] ?? null, url: assets.dataFile.url });
     }
     if (!assets.dataZip) continue;
     let dataState = 'missing';

@@ -156,6 +156,16 @@ export function pySplit(s: string): string[] {
   return out;
 }
 
+/** Python `str.strip()` with no arguments (Unicode whitespace as str.isspace() sees it, not JS trim()). */
+export function pyStrip(s: string): string {
+  let a = 0;
+  let b = s.length;
+  // No whitespace outside the BMP, so UTF-16 units are enough.
+  while (a < b && isPySpace(s.charCodeAt(a))) a++;
+  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 /** `" ".join(s.split())` */
 export function pyCollapseWhitespace(s: string): string {
   return pySplit(s).join(' ');
