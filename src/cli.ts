@@ -37,6 +37,7 @@ function cli(argv: string[]): Argv {
           .option('predictions', { type: 'string', describe: 'predictions to replay (the suite\'s official output layout)' })
           .option('tokenizer', { type: 'string', describe: 'tokenizer for truncation: tokenizer.json, a tiktoken rank file, or "server"' })
           .option('max-length', { type: 'number', describe: 'input budget in tokens (LongBench max_length)' })
+          .option('truncate', { choices: ['middle', 'error', 'skip'] as const, describe: 'a prompt over the input budget: middle = cut its middle (default), error = fail it as too_long, skip = skip it (neither is sent or scored)' })
           .option('concurrency', { type: 'number', default: 8, describe: 'most requests in flight per endpoint (lowered on 429s, raised again while the server keeps up)' })
           .option('timeout', { type: 'number', default: 600, describe: 'seconds per request attempt' })
           .option('retries', { type: 'number', default: 5, describe: 'retries of a failed request (429, 5xx, resets, timeouts)' })
