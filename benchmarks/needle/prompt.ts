@@ -12,7 +12,7 @@ export function buildPrompt(haystack: string, city: string): string {
   );
 }
 
-/** Greedy, short: the answer is one number. */
+/** Greedy; 64 tokens leave room for a sentence around the number. */
 export function needleRequest(prompt: string): ModelRequest {
-  return { kind: 'chat', prompt, maxTokens: 32, temperature: 0 };
+  return { kind: 'chat', prompt, maxTokens: 64, temperature: 0 };
 }
