@@ -9,25 +9,12 @@ import { boundaryAt, needleFor } from '../benchmarks/needle/needle.js';
 import { loadTokenizer } from '../src/tokenizers/load.js';
 import { buildTokenizers } from './fixtures/tokenizers/build.js';
 import { cliEnv, json, runCli, tempDir } from './helpers/cli.js';
-import { countTokens, startSimServer, type SimRequest, type SimServer } from './helpers/sim-server.js';
+import { NEEDLE, windowModel } from './helpers/needle.js';
+import { countTokens, startSimServer, type SimServer } from './helpers/sim-server.js';
 
 // The needle suite: generated haystacks reproducible from the seed, lengths in tokens of the
 // run's tokenizer, the needle at the asked depth, the scoring rule, and the whole run through
 // the CLI against the simulated server and with the reference runner.
-
-const NEEDLE = /The special magic number for ([A-Za-z]+) is (\d{7})\./;
-const QUESTION = /What is the special magic number for ([A-Za-z]+) mentioned/;
-
-/** A "model" that reads only the first `window` tokens (code points) of its prompt: needles further in are missed. */
-export function windowModel(window: number) {
-  return (req: SimRequest): string => {
-    const m = NEEDLE.exec(req.prompt);
-    const q = QUESTION.exec(req.prompt);
-    if (!m || !q || q[1] !== m[1]) return 'There is no such number in the text.';
-    const end = countTokens(req.prompt.slice(0, m.index + m[0].length));
-    return end <= window ? `The special magic number for ${m[1]} is ${m[2]}.` : 'I could not find it.';
-  };
-}
 
 /** Where the needle sits in the haystack, as a fraction of the haystack's characters. */
 function needleDepth(prompt: string): number {
