@@ -40,8 +40,8 @@ export const needleCollect: CollectHooks = {
 export function needleView(data: ReportData): SuiteView {
   const runs = data.runs;
   const multi = runs.length > 1;
-  const aggs = runs.map((r) => (r.summary.aggregates ?? { grid: {}, byDepth: {}, overall: null }) as unknown as NeedleAggregates);
-  const lengths = [...new Set(runs.flatMap((r) => Object.keys(r.summary.scores)))].sort((a, b) => parseLength(a) - parseLength(b));
+  const aggs = runs.map((r) => (r.summary.aggregates ?? { lengths: [], grid: {}, byDepth: {}, overall: null }) as unknown as NeedleAggregates);
+  const lengths = [...new Set(runs.flatMap((r, i) => [...(aggs[i]!.lengths ?? []), ...Object.keys(r.summary.scores)]))].sort((a, b) => parseLength(a) - parseLength(b));
   const depths = [...new Set(aggs.flatMap((a) => Object.values(a.grid).flatMap((row) => Object.keys(row))))].sort((a, b) => Number(a) - Number(b));
   const counts = new Map<string, number>();
   for (const it of data.items) counts.set(it.d, (counts.get(it.d) ?? 0) + 1);

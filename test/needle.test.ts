@@ -112,6 +112,7 @@ describe('needle generator', () => {
 });
 
 type NeedleDoc = {
+  run?: string;
   status: string;
   scores: Record<string, number>;
   grid: Record<string, Record<string, number>>;
@@ -217,6 +218,23 @@ describe('evalh run needle', () => {
       expect(cell, `${n} tokens fits no cell`).toBeDefined();
       expect(p.length).toBeGreaterThan(n); // counted in tokens, not characters
     }
+  });
+
+  it('cells over the model budget follow --truncate: skipped cells are left out of the grid, not scored 0', async () => {
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    server = await startSimServer({ respond: windowModel(1_000_000) });
+    const r = await runCli(['run', 'needle', '--datasets', '1k,2k', '--preset', 'quick', '--endpoint', server.url, '--model', 'sim', '--max-length', '1500', '--truncate', 'skip', '--json'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<NeedleDoc & { items: { skippedTooLong?: number } }>(r);
+    expect(doc.items).toMatchObject({ done: 5, error: 0, skippedTooLong: 5 });
+    expect(doc.grid).toEqual({ '1k': { 0: 100, 25: 100, 50: 100, 75: 100, 100: 100 } });
+    expect(doc.longContext).toMatchObject({ policy: 'skip', maxLength: 1500 });
+    const sent = server.requests.filter((q) => q.path === '/v1/chat/completions');
+    expect(sent).toHaveLength(5);
+    for (const q of sent) expect(countTokens(q.prompt)).toBeLessThanOrEqual(1000);
+    const show = await runCli(['show', doc.run as string], { cwd, env });
+    expect(show.stdout).toMatch(/^0%\s+100\.0\s+—\s+100\.0$/m);
   });
 
   it('--runner reference: answers every needle; lengths labelled approximate', async () => {

@@ -17,6 +17,8 @@ export interface NeedleTarget {
 }
 
 export interface NeedleAggregates {
+  /** Every length of the run, scored or not (a length whose items were all skipped shows as empty). */
+  lengths: string[];
   grid: Record<string, Record<string, number>>;
   byDepth: Record<string, number>;
   overall: number | null;
@@ -53,6 +55,7 @@ export function summarizeNeedle(items: ScoredItem[], datasets: string[]): Summar
     grid[d] = Object.fromEntries([...row].sort((a, b) => Number(a[0]) - Number(b[0])).map(([k, v]) => [k, pct(v)]));
   }
   const aggregates: NeedleAggregates = {
+    lengths: datasets,
     grid,
     byDepth: Object.fromEntries([...byDepth].sort((a, b) => Number(a[0]) - Number(b[0])).map(([k, v]) => [k, pct(v)])),
     overall: items.length ? pct(items.map((i) => i.score)) : null,

@@ -9,7 +9,7 @@ const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
 
 export function renderGrid(summary: Summary): string {
   const agg = summary.aggregates as unknown as NeedleAggregates | undefined;
-  const lengths = Object.keys(summary.scores).sort((a, b) => parseLength(a) - parseLength(b));
+  const lengths = [...new Set([...(agg?.lengths ?? []), ...Object.keys(summary.scores)])].sort((a, b) => parseLength(a) - parseLength(b));
   if (!agg || lengths.length === 0) return 'no scored items';
   const depths = [...new Set(lengths.flatMap((l) => Object.keys(agg.grid[l] ?? {})))].sort((a, b) => Number(a) - Number(b));
   const rows: string[][] = [
