@@ -86,8 +86,8 @@ function rows(run: string): Row[] {
   }
 }
 
-async function run(policy: string | undefined, name: string, maxLength = budget) {
-  const args = ['run', 'longbench', '--sample', '--datasets', DATASETS.join(','), '--endpoint', server!.url, '--model', 'sim', '--tokenizer', file, '--max-length', String(maxLength), '--error-budget', '1', '--name', name, '--json'];
+async function run(policy: string | undefined, name: string, maxLength = budget, errorBudget = '0.05') {
+  const args = ['run', 'longbench', '--sample', '--datasets', DATASETS.join(','), '--endpoint', server!.url, '--model', 'sim', '--tokenizer', file, '--max-length', String(maxLength), '--error-budget', errorBudget, '--name', name, '--json'];
   return runCli(policy ? [...args, '--truncate', policy] : args, { cwd, env });
 }
 
@@ -120,9 +120,12 @@ describe('evalh run --truncate', () => {
 
   it('error: over-budget items are not sent, fail as too_long with their token count, and are never scored', async () => {
     server = await startSimServer({ respond: simModel });
+    // Far more than the default 5% error budget fail as too_long: the run still completes (the
+    // policy's outcome, not a broken server).
     const r = await run('error', 'p-error');
     expect(r.code, r.stderr).toBe(0);
     const doc = json<Doc>(r);
+    expect(doc.status).toBe('completed');
     expect(doc.items).toMatchObject({ done: fits.length, error: over.length });
     expect(doc.longContext).toMatchObject({ policy: 'error', truncated: 0, tooLong: over.length, skipped: 0, contextLimit: 0 });
     expect(sentPrompts().sort()).toEqual(fits.map((id) => prompts.get(id)!.text).sort());
@@ -168,7 +171,7 @@ describe('evalh run --truncate', () => {
     // The server's limit (in its own tokens, code points) between the prompt lengths; evalh's budget far above it.
     const lengths = [...prompts.values()].map((p) => countTokens(p.text)).sort((a, b) => a - b);
     server = await startSimServer({ respond: simModel, maxModelLen: lengths[4]! + 100 });
-    const r = await run(undefined, 'p-limit', 100000);
+    const r = await run(undefined, 'p-limit', 100000, '1');
     expect(r.code, r.stderr).toBe(0);
     const doc = json<Doc>(r);
     const limited = rows('p-limit').filter((x) => x.error_kind === 'context_limit');

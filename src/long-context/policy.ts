@@ -21,8 +21,12 @@ export function parseTruncatePolicy(value: string | undefined): TruncatePolicy {
   throw new UsageError(`--truncate must be one of ${TRUNCATE_POLICIES.join(', ')} (got ${JSON.stringify(value)})`);
 }
 
-/** An item whose prompt is over the input budget under --truncate error: not sent, not scored. */
+/**
+ * An item whose prompt is over the input budget under --truncate error: not sent, not scored.
+ * The outcome the user asked for, not a broken server: it does not count against --error-budget.
+ */
 export class TooLongError extends PermanentError {
+  readonly outsideErrorBudget = true;
   constructor(
     message: string,
     readonly promptTokens: number | undefined,
