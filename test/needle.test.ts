@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fitSentences, measureFor } from '../benchmarks/needle/fit.js';
@@ -47,6 +48,14 @@ describe('needle generator', () => {
     const sentences = a.split(/(?<=\.)\s+/);
     expect(new Set(sentences).size).toBeGreaterThan(sentences.length * 0.95);
     expect(GENERATOR_VERSION).toMatch(/^needle-haystack-\d+$/);
+  });
+
+  it('is pinned: the seed-0 haystack and needle are the recorded ones (a change must bump GENERATOR_VERSION)', () => {
+    const text = joinSentences(new SentenceStream(0, 'repeat/0').take(500));
+    expect(text.startsWith('The story of the stone bridge was curious, and our neighbour told it carefully. Nobody was surprised')).toBe(true);
+    expect(createHash('sha256').update(text).digest('hex')).toBe('d02f6a1ced6174f67398c66a8e2b13961615f6544484f98b8096b9c4361f08a5');
+    expect(needleFor(0, 4000, 50, 0)).toEqual({ city: 'Tbilisi', value: '9286719', sentence: 'The special magic number for Tbilisi is 9286719.' });
+    expect(GENERATOR_VERSION).toBe('needle-haystack-1');
   });
 
   it('needles: one per cell, seven digits, city from the table; same inputs give the same needle', () => {
