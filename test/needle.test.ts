@@ -246,6 +246,22 @@ describe('evalh run needle', () => {
     expect(show.stdout).toMatch(/^0%\s+100\.0\s+—\s+100\.0$/m);
   });
 
+  it('a 1m cell: a million tokens counted with the server tokenizer, the needle found in the middle', async () => {
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    server = await startSimServer({ respond: windowModel(2_000_000) });
+    const r = await runCli(['run', 'needle', '--datasets', '1m', '--preset', 'depths=50', '--endpoint', server.url, '--model', 'sim', '--json'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<NeedleDoc>(r);
+    expect(doc.grid).toEqual({ '1m': { 50: 100 } });
+    const [sent] = server.requests.filter((q) => q.path === '/v1/chat/completions');
+    const n = countTokens(sent!.prompt);
+    expect(n).toBeLessThanOrEqual(1_000_000);
+    expect(n).toBeGreaterThan(1_000_000 - 150);
+    expect(doc.longContext.maxPromptTokens).toBe(n);
+    expect(Math.abs(needleDepth(sent!.prompt) - 0.5)).toBeLessThan(0.001);
+  });
+
   it('--runner reference: answers every needle; lengths labelled approximate', async () => {
     const cwd = tempDir();
     const env = cliEnv(join(cwd, 'data-home'));
