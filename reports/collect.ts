@@ -1,6 +1,7 @@
 import { summarizeRun } from '../src/run.js';
 import type { ItemRow, RunRow, Store } from '../src/store.js';
 import type { Suite, Summary } from '../src/suite.js';
+import { accountingOf, type Accounting } from '../src/long-context/accounting.js';
 
 // Reads everything a report shows from the store, once, into plain JSON-ready objects.
 // Item rows are stored in a compact shape (short keys, absent fields omitted) because a
@@ -24,6 +25,8 @@ export interface RunHealth {
   completionTokens: number;
   latencyMedianMs: number | null;
   latencyP95Ms: number | null;
+  /** Prompt lengths, cuts, items not sent and context-limit refusals, with the budget used. */
+  longContext: Accounting;
 }
 
 export interface RunInfo {
@@ -50,8 +53,8 @@ export interface RunInfo {
 
 /** One run's result for one item. Keys are short on purpose (see above). */
 export interface ItemResult {
-  /** status */
-  st: 'done' | 'error';
+  /** status (skipped: not sent, over the input budget under --truncate skip) */
+  st: 'done' | 'error' | 'skipped';
   /** score 0..1 (done items) */
   sc?: number;
   /** output */
@@ -135,6 +138,7 @@ export function collectReport(store: Store, runs: RunRow[], suite: Suite, hooks:
       if (extra) res.x = extra;
       entry.r[index] = res;
     }
+    health.longContext = accountingOf(run, store.items(run.id));
     latencies.sort((a, b) => a - b);
     health.latencyMedianMs = quantile(latencies, 0.5);
     health.latencyP95Ms = quantile(latencies, 0.95);
@@ -189,6 +193,7 @@ function emptyHealth(): RunHealth {
     completionTokens: 0,
     latencyMedianMs: null,
     latencyP95Ms: null,
+    longContext: undefined as unknown as Accounting, // filled once the run's items are read
   };
 }
 
@@ -198,7 +203,7 @@ function countItem(h: RunHealth, row: ItemRow, latencies: number[]): void {
     h.done++;
     if (row.output === '') h.empty++;
     if (row.latencyMs !== undefined) latencies.push(row.latencyMs);
-  } else {
+  } else if (row.status === 'error') {
     h.error++;
     const kind = row.errorKind ?? 'error';
     h.errorKinds[kind] = (h.errorKinds[kind] ?? 0) + 1;

@@ -160,27 +160,43 @@ function healthTiles(r: RunInfo): Html {
       cls: h.error > 0 ? 'bad' : '',
       sub: kinds.length ? html`${kinds.map(([k, n], j) => html`${j ? ' · ' : ''}<span class="kind">${k}</span> ${fmtInt(n)}`)}` : 'none',
     })}
-    ${tile('Truncated prompts', fmtInt(h.truncated), { id: 'h-truncated', cls: h.truncated > 0 ? 'warn' : '' })}
+    ${tile('Truncated prompts', fmtInt(h.truncated), { id: 'h-truncated', cls: h.truncated > 0 ? 'warn' : '', sub: h.truncated > 0 ? `${fmtInt(h.longContext.truncatedTokens)} tokens cut` : undefined })}
+    ${tile('Too long (not sent)', fmtInt(h.longContext.tooLong + h.longContext.skipped), { id: 'h-toolong', cls: h.longContext.tooLong + h.longContext.skipped > 0 ? 'warn' : '', sub: `${fmtInt(h.longContext.tooLong)} failed · ${fmtInt(h.longContext.skipped)} skipped` })}
+    ${tile('Context-limit errors', fmtInt(h.longContext.contextLimit), { id: 'h-context-limit', cls: h.longContext.contextLimit > 0 ? 'bad' : '', sub: 'refused by the server' })}
     ${tile('Empty outputs', fmtInt(h.empty), { id: 'h-empty', cls: h.empty > 0 ? 'warn' : '' })}
     ${tile('Retried', fmtInt(h.retried), { sub: 'more than one attempt' })}
     ${tile('Latency', fmtMs(h.latencyMedianMs), { sub: h.latencyP95Ms !== null ? `median · p95 ${fmtMs(h.latencyP95Ms)}` : 'median' })}
     ${tile('Tokens', h.promptTokens + h.completionTokens > 0 ? `${fmtInt(h.promptTokens)} / ${fmtInt(h.completionTokens)}` : '—', { sub: h.promptTokens + h.completionTokens > 0 ? 'prompt / completion' : 'not reported by this runner' })}
   </div>
+  ${budgetNote(h)}
   ${h.error > 0 ? html`<p class="note">Failed items got no answer (server errors, timeouts, missing predictions): they are not scored and not counted as wrong answers. Running the same command again retries them.</p>` : ''}`;
 }
 
 function healthTable(runs: RunInfo[]): Html {
   return html`<div class="table-wrap"><table class="num" id="health-table">
-    <thead><tr><th class="text">Run</th><th>Items</th><th>Scored</th><th>Failed</th><th class="text">Failures by kind</th><th>Truncated</th><th>Empty outputs</th><th>Retried</th><th>Median latency</th><th>Tokens (prompt / completion)</th></tr></thead>
+    <thead><tr><th class="text">Run</th><th>Items</th><th>Scored</th><th>Failed</th><th class="text">Failures by kind</th><th>Truncated</th><th>Too long (not sent)</th><th>Context-limit errors</th><th class="text">Budget</th><th>Empty outputs</th><th>Retried</th><th>Median latency</th><th>Tokens (prompt / completion)</th></tr></thead>
     <tbody>${runs.map((r, i) => {
       const h = r.health;
       const kinds = Object.entries(h.errorKinds).sort((a, b) => b[1] - a[1]);
       return html`<tr data-run="${i}"><th class="text"><span class="runtag"><span class="swatch" style="background:${runColor(i)}"></span><b>${runLetter(i)}</b></span></th>
         <td>${fmtInt(h.total)}</td><td>${fmtInt(h.done)}</td><td class="${h.error > 0 ? 'bad' : ''}">${fmtInt(h.error)}</td>
         <td class="text">${kinds.length ? kinds.map(([k, n], j) => html`${j ? ', ' : ''}<span class="kind">${k}</span> ${fmtInt(n)}`) : html`<span class="muted">—</span>`}</td>
-        <td class="${h.truncated > 0 ? 'warn' : ''}">${fmtInt(h.truncated)}</td><td class="${h.empty > 0 ? 'warn' : ''}">${fmtInt(h.empty)}</td><td>${fmtInt(h.retried)}</td>
+        <td class="${h.truncated > 0 ? 'warn' : ''}">${fmtInt(h.truncated)}</td><td>${fmtInt(h.longContext.tooLong + h.longContext.skipped)}</td><td class="${h.longContext.contextLimit > 0 ? 'bad' : ''}">${fmtInt(h.longContext.contextLimit)}</td>
+        <td class="text">${budgetText(h)}</td><td class="${h.empty > 0 ? 'warn' : ''}">${fmtInt(h.empty)}</td><td>${fmtInt(h.retried)}</td>
         <td>${fmtMs(h.latencyMedianMs)}</td><td>${fmtInt(h.promptTokens)} / ${fmtInt(h.completionTokens)}</td></tr>`;
     })}</tbody></table></div>`;
+}
+
+/** The budget a run cut to (or refused over), with its tokenizer and --truncate policy. */
+function budgetText(h: RunInfo['health']): string {
+  const lc = h.longContext;
+  if (lc.maxLength === null) return `--truncate ${lc.policy} · no input budget`;
+  return `--truncate ${lc.policy} · budget ${fmtInt(lc.maxLength)} tokens${lc.maxLengthSource ? ` (${lc.maxLengthSource})` : ''}${lc.tokenizer ? ` · tokenizer ${lc.tokenizer}` : ''}`;
+}
+
+function budgetNote(h: RunInfo['health']): Html {
+  const lc = h.longContext;
+  return html`<p class="note" id="h-budget">Long context: ${budgetText(h)}${lc.maxPromptTokens !== null ? ` · longest prompt ${fmtInt(lc.maxPromptTokens)} tokens (${fmtInt(lc.measured)} measured)` : ''}.</p>`;
 }
 
 function chartFigure(c: ChartSpec): Html {

@@ -10,6 +10,7 @@ import { renderDocument, type PageAssets } from './document.js';
 import { genericView } from './generic.js';
 import { longbenchEView, longbenchView } from './longbench.js';
 import { longbenchV2View } from './longbench-v2.js';
+import { needleCollect, needleView } from './needle.js';
 import type { SuiteViewBuilder } from './view.js';
 
 // evalh report: store → data (collect.ts) → the suite's view (tables, charts) → one HTML
@@ -22,6 +23,7 @@ const VIEWS: Record<string, SuiteViewBuilder> = {
   alignbench: alignbenchView,
   'humaneval-x': humanevalxView,
   ncb: ncbView,
+  needle: needleView,
 };
 
 /** Suites whose items carry more than the common fields into the report. */
@@ -29,6 +31,7 @@ const COLLECT: Record<string, CollectHooks> = {
   alignbench: alignbenchCollect,
   'humaneval-x': humanevalxCollect,
   ncb: ncbCollect,
+  needle: needleCollect,
 };
 
 export interface BuiltReport {

@@ -19,11 +19,11 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('suite', { type: 'string', demandOption: true, describe: 'a suite (evalh list suites)' })
-          .option('datasets', { type: 'string', describe: 'comma-separated subset of the suite\'s datasets' })
+          .option('datasets', { type: 'string', describe: 'comma-separated subset of the suite\'s datasets (needle: context lengths, e.g. 4k,128k,1m)' })
           .option('data', { type: 'string', describe: 'data folder or archive in the official layout' })
           .option('sample', { type: 'boolean', default: false, describe: 'the built-in sample (not the official benchmark)' })
           .option('limit', { type: 'number', describe: 'first N items of each dataset' })
-          .option('preset', { type: 'string', describe: 'generation preset of suites that have them (humaneval-x: greedy, n20, n200; longbench-v2: plain, cot)' })
+          .option('preset', { type: 'string', describe: 'generation preset of suites that have them (humaneval-x: greedy, n20, n200; longbench-v2: plain, cot; needle: quick, depths=0,50,100,repeats=N,seed=N)' })
           .option('shard', { type: 'string', describe: 'i/n: run only shard i of n (a deterministic split of the items; merge the stores with evalh merge)' })
           .option('endpoint', { type: 'string', describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY; repeat for replicas of one model' })
           .option('model', { type: 'string', describe: 'model id to send to the endpoint' })
@@ -37,6 +37,7 @@ function cli(argv: string[]): Argv {
           .option('predictions', { type: 'string', describe: 'predictions to replay (the suite\'s official output layout)' })
           .option('tokenizer', { type: 'string', describe: 'tokenizer for truncation: tokenizer.json, a tiktoken rank file, or "server"' })
           .option('max-length', { type: 'number', describe: 'input budget in tokens (LongBench max_length)' })
+          .option('truncate', { choices: ['middle', 'error', 'skip'] as const, describe: 'a prompt over the input budget: middle = cut its middle (default), error = fail it as too_long, skip = skip it (neither is sent or scored)' })
           .option('concurrency', { type: 'number', default: 8, describe: 'most requests in flight per endpoint (lowered on 429s, raised again while the server keeps up)' })
           .option('timeout', { type: 'number', default: 600, describe: 'seconds per request attempt' })
           .option('retries', { type: 'number', default: 5, describe: 'retries of a failed request (429, 5xx, resets, timeouts)' })

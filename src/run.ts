@@ -3,6 +3,7 @@ import { EvalhError, UsageError } from './errors.js';
 import { canonicalJson, fingerprintOf, sha256 } from './hash.js';
 import { Progress, log } from './progress.js';
 import type { Judge } from './judge.js';
+import { applyTruncatePolicy, TooLongError } from './long-context/policy.js';
 import { PermanentError, RetryableError, ScoringFailedError } from './request-errors.js';
 import { GaveUpError, StoppedError, schedule, withRetries, type Ending } from './scheduler.js';
 import type { RunRow, Store } from './store.js';
@@ -123,6 +124,8 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     latencyMs: number;
     scored: ItemScore;
     transcript?: unknown;
+    /** Not sent: over the input budget under --truncate skip (the reason). */
+    skippedTooLong?: string;
   }
 
   const backoffBaseMs = process.env.EVALH_BACKOFF_BASE_MS ? Number(process.env.EVALH_BACKOFF_BASE_MS) : undefined;
@@ -153,6 +156,11 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     async (item, signal) => {
       const prepared = await plan.suite.prepare(item, plan.ctx);
       const requestHash = sha256(canonicalJson(prepared.request)).slice(0, 16);
+      // --truncate error throws here (the item fails as too_long); skip returns unsent.
+      const decision = applyTruncatePolicy(prepared, plan.ctx);
+      if (!decision.send) {
+        return { text: '', requestHash, latencyMs: 0, scored: { score: null }, promptTokens: prepared.promptTokens, skippedTooLong: decision.reason };
+      }
       const started = performance.now();
       const kept = multiCall ? undefined : unscored.get(item.id);
       const call = { ...prepared.request, itemId: item.id, reference: item.reference };
@@ -193,6 +201,22 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
       if (outcome.ok) {
         const v = outcome.value;
         const scored = v.scored;
+        if (v.skippedTooLong !== undefined) {
+          store.queueItem(runId, {
+            itemId: item.id,
+            dataset: item.dataset,
+            seq: item.seq,
+            status: 'skipped',
+            requestHash: v.requestHash,
+            target: item.target,
+            promptTokens: v.promptTokens,
+            attempts: outcome.attempts,
+            errorKind: 'too_long',
+            error: v.skippedTooLong,
+          });
+          progress.tick(true, 0);
+          return;
+        }
         store.queueItem(runId, {
           itemId: item.id,
           dataset: item.dataset,
@@ -220,6 +244,7 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
           status: 'error',
           target: item.target,
           ...(outcome.error instanceof ScoringFailedError ? { output: outcome.error.output } : {}),
+          ...(outcome.error instanceof TooLongError && outcome.error.promptTokens !== undefined ? { promptTokens: outcome.error.promptTokens } : {}),
           latencyMs: outcome.latencyMs,
           attempts: outcome.attempts,
           errorKind: outcome.kind,

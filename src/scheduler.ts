@@ -8,7 +8,7 @@ export interface SchedulerOptions {
   timeoutMs: number;
   /** Extra attempts after the first, for retryable failures. */
   retries: number;
-  /** Stop once more than this many items have failed permanently. */
+  /** Stop once more than this many items have failed permanently (errors marked outsideErrorBudget do not count). */
   maxFailures: number;
   /** Aborted on SIGINT/SIGTERM: in-flight requests are dropped (not recorded) and nothing new starts. */
   stop: AbortSignal;
@@ -50,6 +50,7 @@ export async function schedule<T, R>(
   if (opts.stop.aborted) onStop();
   else opts.stop.addEventListener('abort', onStop, { once: true });
   const result: ScheduleResult = { ending: 'done', succeeded: 0, failed: 0, retries: 0 };
+  let budgeted = 0; // failures that count against maxFailures
   let taskError: unknown;
 
   const attemptAll = async (item: T): Promise<void> => {
@@ -79,8 +80,9 @@ export async function schedule<T, R>(
         return;
       }
       result.failed++;
+      if ((error as { outsideErrorBudget?: boolean }).outsideErrorBudget !== true) budgeted++;
       onOutcome(item, { ok: false, error, kind: (error as { kind?: string }).kind ?? 'error', attempts, latencyMs: performance.now() - started });
-      if (result.failed > opts.maxFailures && result.ending === 'done') {
+      if (budgeted > opts.maxFailures && result.ending === 'done') {
         result.ending = 'error_budget';
         halt.abort();
       }

@@ -77,7 +77,8 @@ export interface RunRow {
   tags: Record<string, string>;
 }
 
-export type ItemStatus = 'done' | 'error';
+/** skipped: never sent (over the input budget under --truncate skip); finished like done, never scored. */
+export type ItemStatus = 'done' | 'error' | 'skipped';
 
 export interface ItemRecord {
   itemId: string;
@@ -248,7 +249,7 @@ export class Store {
   }
 
   doneItemIds(runId: number): Set<string> {
-    const rows = this.db.prepare(`SELECT item_id FROM items WHERE run_id = ? AND status = 'done'`).pluck().all(runId) as string[];
+    const rows = this.db.prepare(`SELECT item_id FROM items WHERE run_id = ? AND status IN ('done', 'skipped')`).pluck().all(runId) as string[];
     return new Set(rows);
   }
 
@@ -438,12 +439,16 @@ export class Store {
     return touched;
   }
 
-  itemCounts(runId: number): { done: number; error: number } {
+  /** Items per status; skippedTooLong only when a run skipped any (--truncate skip). */
+  itemCounts(runId: number): { done: number; error: number; skippedTooLong?: number } {
     const rows = this.db
       .prepare(`SELECT status, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY status`)
       .all(runId) as { status: ItemStatus; n: number }[];
-    const out = { done: 0, error: 0 };
-    for (const r of rows) out[r.status] = r.n;
+    const out: { done: number; error: number; skippedTooLong?: number } = { done: 0, error: 0 };
+    for (const r of rows) {
+      if (r.status === 'skipped') out.skippedTooLong = r.n;
+      else out[r.status] = r.n;
+    }
     return out;
   }
 

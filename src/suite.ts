@@ -1,5 +1,6 @@
 import type { Generation, ModelRequest } from '../runners/types.js';
 import type { Judge } from './judge.js';
+import type { TruncatePolicy } from './long-context/policy.js';
 import type { Tokenizer } from './tokenizers/types.js';
 
 // A suite adapter in three plain parts: a dataset (items), a request builder, a scorer
@@ -47,6 +48,8 @@ export interface RequestContext {
   tokenizer?: Tokenizer;
   /** The model's input budget in tokens (LongBench's max_length). */
   maxLength?: number;
+  /** What happens to a prompt over the budget (--truncate; src/long-context/policy.ts); default middle. */
+  truncate?: TruncatePolicy;
 }
 
 export interface PreparedRequest {
@@ -139,6 +142,12 @@ export interface Suite {
   readonly needsJudge?: boolean;
   /** Whether long prompts are cut to the model's budget (needs a tokenizer with an endpoint). */
   readonly truncates?: boolean;
+  /**
+   * Builds prompts to a length in tokens (needle): uses the run's tokenizer when there is one
+   * (--tokenizer, the server's, the GGUF model's), an approximation otherwise; the budget
+   * (--max-length or the server's limit) is applied when known.
+   */
+  readonly measuresPrompts?: boolean;
   /** Points one unit of item score is worth in dataset scores: 100 for 0..1 items (default), 1 when items are already points. */
   readonly pointsPerScore?: number;
   /** Ask the model again this many times when it answers with nothing (AlignBench re-asks). */

@@ -3,10 +3,11 @@ import { humanevalX } from '../benchmarks/humaneval-x/index.js';
 import { longbench, longbenchE } from '../benchmarks/longbench/index.js';
 import { longbenchV2 } from '../benchmarks/longbench-v2/index.js';
 import { ncb } from '../benchmarks/ncb/index.js';
+import { needle } from '../benchmarks/needle/index.js';
 import { UsageError } from './errors.js';
 import type { Suite } from './suite.js';
 
-const SUITES: readonly Suite[] = [longbench, longbenchE, longbenchV2, alignbench, humanevalX, ncb];
+const SUITES: readonly Suite[] = [longbench, longbenchE, longbenchV2, alignbench, humanevalX, ncb, needle];
 
 // Suites of the command contract that this version does not carry yet: named so that
 // `evalh run alignbench` says so plainly instead of "unknown suite".

@@ -374,6 +374,8 @@
       td.appendChild(el('span', 'muted', '—')).title = 'not in this run';
     } else if (r.st === 'error') {
       td.appendChild(el('span', 'badge bad', 'failed'));
+    } else if (r.st === 'skipped') {
+      td.appendChild(el('span', 'badge warn', 'skipped'));
     } else if (typeof r.sc === 'number') {
       var cls = r.sc >= FULL ? 'score full' : r.sc <= 0 ? 'score zero' : 'score part';
       var span = td.appendChild(el('span', cls, fmtItemScore(r.sc)));
@@ -390,7 +392,7 @@
   function outputCell(r) {
     var td = el('td', 'clip out');
     if (!r) td.appendChild(el('span', 'muted', 'not in this run'));
-    else if (r.st === 'error') td.appendChild(el('span', 'err', (r.ek || 'error') + ': ' + oneLine(r.e || '', 160)));
+    else if (r.st === 'error' || r.st === 'skipped') td.appendChild(el('span', 'err', (r.ek || 'error') + ': ' + oneLine(r.e || '', 160)));
     else if (!r.o) td.appendChild(el('span', 'muted', '(empty output)'));
     else td.textContent = oneLine(r.o, 200);
     return td;
@@ -454,6 +456,11 @@
       err.appendChild(el('b', null, r.ek || 'error'));
       err.appendChild(el('pre', 'error-text', r.e || ''));
       err.appendChild(el('p', 'muted', 'Not scored: no answer was received (an infrastructure error, not a wrong answer).'));
+    } else if (r.st === 'skipped') {
+      var skip = box.appendChild(el('div', 'errbox'));
+      skip.appendChild(el('b', null, 'skipped: ' + (r.ek || 'too_long')));
+      skip.appendChild(el('pre', 'error-text', r.e || ''));
+      skip.appendChild(el('p', 'muted', 'Not sent and not scored: the prompt is over the input budget (--truncate skip).'));
     } else {
       box.appendChild(el('h4', null, 'Output'));
       if (r.o) box.appendChild(el('pre', 'output', r.o));

@@ -13,6 +13,9 @@ import { parseShard } from '../shard.js';
 import { Store } from '../store.js';
 import { getSuite } from '../suites.js';
 import { Judge } from '../judge.js';
+import { APPROX_LABEL } from '../long-context/approx.js';
+import { accountingOf } from '../long-context/accounting.js';
+import { parseTruncatePolicy, type TruncatePolicy } from '../long-context/policy.js';
 import type { OpenOptions, RequestContext, Suite } from '../suite.js';
 import { printResult } from './output.js';
 
@@ -36,6 +39,7 @@ export interface RunArgs {
   predictions?: string;
   tokenizer?: string;
   maxLength?: number;
+  truncate?: string;
   concurrency: number;
   timeout: number;
   retries: number;
@@ -52,6 +56,7 @@ export interface RunArgs {
 export async function runCommand(args: RunArgs): Promise<void> {
   const suite = getSuite(args.suite);
   checkFlags(args, suite);
+  const truncate = parseTruncatePolicy(args.truncate);
   const tags = parseTags(args.tag);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const open: OpenOptions = {
@@ -65,7 +70,11 @@ export async function runCommand(args: RunArgs): Promise<void> {
   if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
 
   const runner = await makeRunner(args, suite);
-  const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner);
+  const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner, truncate);
+  if (settingsExtra.lengthsApproximate === true) {
+    source.labels.push(APPROX_LABEL);
+    log(`note: ${APPROX_LABEL}`);
+  }
   const name = args.name ?? defaultName(args, runner);
 
   const stopper = new AbortController();
@@ -110,7 +119,7 @@ export async function runCommand(args: RunArgs): Promise<void> {
         `interrupted: ${outcome.counts.done} of ${outcome.counts.total} items done and kept in ${args.db}. Resume with:\n  ${resume}`,
       );
     }
-    printResult(suite, outcome.run, outcome.summary, outcome.counts, args.json, source.labels);
+    printResult(suite, outcome.run, outcome.summary, outcome.counts, args.json, source.labels, accountingOf(outcome.run, store.items(outcome.run.id)));
     if (outcome.message) log(outcome.message);
     if (outcome.run.status === 'failed') process.exitCode = 1;
   } finally {
@@ -249,11 +258,73 @@ async function makeGgufRunner(args: RunArgs): Promise<Runner> {
   return runner;
 }
 
-async function requestContext(
-  args: RunArgs,
-  suite: Suite,
-  runner: Runner,
-): Promise<{ ctx: RequestContext; fingerprintExtra: Record<string, unknown>; settingsExtra: Record<string, unknown> }> {
+type Context = { ctx: RequestContext; fingerprintExtra: Record<string, unknown>; settingsExtra: Record<string, unknown> };
+
+/** The tokenizer and budget of the run, with the --truncate policy (in the fingerprint unless it is the default, so older runs resume). */
+async function requestContext(args: RunArgs, suite: Suite, runner: Runner, truncate: TruncatePolicy): Promise<Context> {
+  const c = suite.measuresPrompts ? await measuredContext(args, runner) : await budgetContext(args, suite, runner);
+  c.ctx.truncate = truncate;
+  c.settingsExtra.truncate = truncate;
+  if (truncate !== 'middle') c.fingerprintExtra.truncate = truncate;
+  return c;
+}
+
+/**
+ * Suites that size their prompts in tokens (needle): the run's tokenizer when there is one
+ * (--tokenizer, the GGUF model's, the server's), else an approximation (labelled); the
+ * budget from --max-length, the GGUF context or the server's max_model_len, when known.
+ */
+async function measuredContext(args: RunArgs, runner: Runner): Promise<Context> {
+  const approx: Context = {
+    ctx: { needsPrompt: runner.needsPrompt },
+    fingerprintExtra: { tokenizer: null },
+    settingsExtra: { tokenizer: null, lengthsApproximate: true },
+  };
+  if (!runner.needsPrompt) {
+    if (args.tokenizer || args.maxLength) log(`note: --tokenizer/--max-length ignored: the ${runner.name} runner sends no prompts`);
+    return approx;
+  }
+  const { loadTokenizer, serverTokenizer } = await import('../tokenizers/index.js');
+  let tokenizer;
+  let limit: number | undefined;
+  let limitSource = '';
+  if (args.gguf) {
+    const gguf = runner as GgufRunner;
+    tokenizer = args.tokenizer && args.tokenizer !== 'server' ? await loadTokenizer(args.tokenizer) : gguf.tokenizer;
+    limit = gguf.contextSize;
+    limitSource = `gguf context ${limit}`;
+  } else if (args.tokenizer && args.tokenizer !== 'server') {
+    tokenizer = await loadTokenizer(args.tokenizer);
+  } else {
+    try {
+      const t = await serverTokenizer(endpoints(args)[0]!, args.model!, apiKey());
+      tokenizer = t;
+      limit = t.maxModelLen;
+      limitSource = `server max_model_len ${limit}`;
+    } catch (e) {
+      if (args.tokenizer === 'server') throw e;
+      log(`note: ${endpoints(args)[0]} offers no tokenize endpoint (${(e as Error).message}); pass --tokenizer FILE for exact lengths`);
+    }
+  }
+  let maxLength = args.maxLength;
+  let maxSource = '--max-length';
+  if (maxLength === undefined && limit !== undefined && limit - 1024 >= 2) {
+    maxLength = limit - 1024;
+    maxSource = `${limitSource} - 1024`;
+  }
+  if (!tokenizer) {
+    if (maxLength !== undefined) log(`note: no tokenizer, so nothing is cut to --max-length; prompts over the model's limit fail as context_limit`);
+    return approx;
+  }
+  log(`lengths: tokenizer ${tokenizer.id}${maxLength !== undefined ? `; input budget ${maxLength} tokens (${maxSource})` : '; no input budget'}`);
+  return {
+    ctx: { needsPrompt: true, tokenizer, ...(maxLength !== undefined ? { maxLength } : {}) },
+    fingerprintExtra: { tokenizer: tokenizer.id, ...(maxLength !== undefined ? { maxLength } : {}) },
+    settingsExtra: { tokenizer: args.tokenizer ?? (args.gguf ? 'gguf' : 'server'), ...(maxLength !== undefined ? { maxLength, maxLengthSource: maxSource } : {}) },
+  };
+}
+
+async function budgetContext(args: RunArgs, suite: Suite, runner: Runner): Promise<Context> {
   if (!runner.needsPrompt) {
     if (args.tokenizer || args.maxLength) log(`note: --tokenizer/--max-length ignored: the ${runner.name} runner sends no prompts`);
     return { ctx: { needsPrompt: false }, fingerprintExtra: {}, settingsExtra: {} };
