@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,16 +90,7 @@ export async function startMariaDb(opts: StartOptions = {}): Promise<DbServer> {
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
   const common = ['--no-defaults', ...asRoot, `--datadir=${data}`];
 
-  const install = spawnSync(
-    installDb,
-    [...common, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', '--innodb-log-file-size=8M'],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  if (install.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new TaskError(`mariadb-install-db failed (exit ${install.status ?? install.signal}): ${(install.stderr || install.stdout || '').trim().slice(-800)}`);
-  }
-
+  const installArgs = [...common, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', '--innodb-log-file-size=8M'];
   const serverArgs = [
     ...common,
     `--socket=${socketPath}`,
@@ -123,7 +114,9 @@ export async function startMariaDb(opts: StartOptions = {}): Promise<DbServer> {
     '--max-connections=400',
   ];
   const keeperScript = fileURLToPath(new URL('./mariadb-watchdog.mjs', import.meta.url));
-  const keeper = spawn(process.execPath, [keeperScript, dir, mariadbd, ...serverArgs], {
+  // The keeper runs both steps, so that even a kill during mariadb-install-db leaves nothing behind.
+  const config = JSON.stringify({ install: [installDb, ...installArgs], server: [mariadbd, ...serverArgs] });
+  const keeper = spawn(process.execPath, [keeperScript, dir, config], {
     stdio: ['pipe', 'pipe', 'ignore'],
     detached: true, // its own process group: Ctrl-C in the terminal is evalh's to handle
   });
@@ -132,7 +125,8 @@ export async function startMariaDb(opts: StartOptions = {}): Promise<DbServer> {
   lines.on('line', (line) => {
     try {
       const ev = JSON.parse(line) as { event: string; code?: number; signal?: string; message?: string };
-      if (ev.event === 'exited') exited = `mariadbd exited (code ${ev.code ?? '-'}, signal ${ev.signal ?? '-'})${ev.message ? `: ${ev.message}` : ''}`;
+      if (ev.event === 'failed') exited = ev.message ?? 'mariadb-install-db failed';
+      if (ev.event === 'exited') exited = `mariadbd exited (code ${ev.code ?? '-'}, signal ${ev.signal ?? '-'})${ev.message ? `; error log:\n${ev.message}` : ''}`;
     } catch {
       // not a protocol line
     }
@@ -146,9 +140,8 @@ export async function startMariaDb(opts: StartOptions = {}): Promise<DbServer> {
   let version: string | undefined;
   for (;;) {
     if (exited) {
-      const log = tail(join(dir, 'error.log'));
       stopKeeper(keeper);
-      throw new TaskError(`${exited}${log ? `; error log:\n${log}` : ''}`);
+      throw new TaskError(exited);
     }
     if (existsSync(socketPath)) {
       try {
@@ -201,14 +194,6 @@ function closeKeeper(keeper: ChildProcess): Promise<void> {
   });
 }
 
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-8).join('\n');
-  } catch {
-    return '';
-  }
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -246,8 +231,8 @@ export function reclaimStale(root: string = tmpdir()): string[] {
       if (!statSync(dir).isDirectory()) continue;
       const keeper = pidIn(join(dir, 'keeper.pid'));
       if (keeper !== undefined && alive(keeper)) continue;
-      // A directory just made by a starting evalh has no keeper yet: leave young ones alone.
-      if (keeper === undefined && Date.now() - statSync(dir).mtimeMs < 120_000) continue;
+      // A directory just made by a starting evalh has no keeper for a few milliseconds: leave young ones alone.
+      if (keeper === undefined && Date.now() - statSync(dir).mtimeMs < 30_000) continue;
       const server = pidIn(join(dir, 'server.pid'));
       if (server !== undefined && alive(server)) {
         let cmd = '';
