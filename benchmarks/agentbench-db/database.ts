@@ -14,6 +14,7 @@ import type { Cell } from './records.js';
 export type SqlOutcome = { ok: true; text: string } | { ok: false; text: string };
 
 let counter = 0;
+const OWN_COLLATION = 'utf8mb4_unicode_520_nopad_ci';
 
 export class SqlService {
   private readonly pool: mysql.Pool;
@@ -33,7 +34,9 @@ export class SqlService {
     const n = ++counter;
     const tag = `${process.pid}_${n}_${randomBytes(3).toString('hex')}`;
     const database = `ab_${tag}`;
-    await this.admin(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+    // evalh's server: its MySQL-8-like collation (a bare CHARACTER SET would pick the charset's
+    // default, general_ci); an existing server: its own defaults, as the official mysql:8 had.
+    await this.admin(`CREATE DATABASE \`${database}\`${this.server.own ? ` CHARACTER SET utf8mb4 COLLATE ${OWN_COLLATION}` : ''}`);
     let agent: DbEndpoint = { ...this.server.admin };
     let account: string | undefined;
     if (this.accounts) {
@@ -86,7 +89,7 @@ export class SqlService {
       throw new TaskError(`cannot connect to the database server: ${(e as Error).message}`);
     }
     try {
-      if (this.server.own) await c.query('SET NAMES utf8mb4 COLLATE utf8mb4_unicode_520_nopad_ci');
+      if (this.server.own) await c.query(`SET NAMES utf8mb4 COLLATE ${OWN_COLLATION}`);
       else await c.query('SET SESSION group_concat_max_len = 1024');
       let result: unknown;
       let fields: unknown;
