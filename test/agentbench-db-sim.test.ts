@@ -249,4 +249,22 @@ describe('agentbench-db episodes against scripted agents', () => {
     expect(bad.stderr).toContain('mysql://tester:***@localhost');
     expect(bad.stderr).not.toContain('wrong-pass');
   });
+
+  it('runs the registered official files (`evalh data add agentbench`), and says how to get them when missing', async () => {
+    const home = join(work, 'data-home');
+    const missing = await runCli(['run', 'agentbench-db', '--runner', 'reference', '--db-url', url, '--db', join(work, 'reg.db')], { cwd: work, env: cliEnv(home) });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('evalh data pull agentbench');
+    const add = await runCli(['data', 'add', 'agentbench', join(SHARED, 'data/agentbench'), '--json'], { cwd: work, env: cliEnv(home) });
+    expect(add.code, add.stderr).toBe(0);
+    expect(json<{ registered: string[] }>(add).registered.sort()).toEqual(['dbbench/dev.jsonl', 'dbbench/standard.jsonl']);
+    const r = await runCli(['run', 'agentbench-db', '--datasets', 'dev', '--limit', '3', '--runner', 'reference', '--db-url', url, '--db', join(work, 'reg.db'), '--name', 'reg', '--json'], {
+      cwd: work,
+      env: cliEnv(home),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<{ scores: Record<string, number | null>; labels?: string[] }>(r);
+    expect(doc.scores).toEqual({ overall: 100, select: 100, insert: null, update: null });
+    expect((doc.labels ?? []).join(' ')).not.toContain('not an official');
+  });
 });
