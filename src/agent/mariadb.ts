@@ -66,10 +66,12 @@ function binaries(opts: StartOptions): { mariadbd: string; installDb: string } {
   for (const [what, path] of [
     ['mariadbd', mariadbd],
     ['mariadb-install-db', installDb],
+    // mariadb-install-db runs it (Debian ships it in mariadb-client-core)
+    ['my_print_defaults', process.env.EVALH_MY_PRINT_DEFAULTS ?? '/usr/bin/my_print_defaults'],
   ] as const) {
     if (!existsSync(path)) {
       throw new UsageError(
-        `${what} not found at ${path}: agentbench-db needs a MariaDB server (Debian: apt-get install mariadb-server-core), ` +
+        `${what} not found at ${path}: agentbench-db needs a MariaDB server (Debian: apt-get install mariadb-server-core mariadb-client-core), ` +
           'or pass --db-url mysql://user:pass@host:port for an existing MySQL-compatible server',
       );
     }
