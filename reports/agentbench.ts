@@ -83,6 +83,12 @@ export function agentbenchDbView(data: ReportData): SuiteView {
         return html`<td class="${n && s !== 'completed' ? 'warn' : ''}" data-run="${i}">${fmtInt(n)}</td>`;
       })}</tr>`,
     )}</tbody></table></div>
+    ${runs.map((_, i) => {
+      const o = aggs[i]!.officialStyle;
+      return o && o.overall !== scores[i]!.overall
+        ? html`<p class="muted" data-official="${i}">${multi ? `${runLetter(i)}: ` : ''}AgentBench v0.2 itself also credits unfinished episodes that left the right table: overall ${fmt2(o.overall)} (SELECT ${fmt2(o.select)}, INSERT ${fmt2(o.insert)}, UPDATE ${fmt2(o.update)}).</p>`
+        : html``;
+    })}
     ${runs.map((r, i) =>
       aggs[i]!.setupErrors
         ? html`<p class="muted" data-run="${i}">${multi ? `${runLetter(i)}: ` : ''}${fmtInt(aggs[i]!.setupErrors!)} item(s) whose table could not be built as the data describes it (duplicate column names, rows longer than the header); the official task runs them anyway.</p>`

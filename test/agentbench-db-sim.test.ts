@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -38,6 +39,14 @@ const PEOPLE = {
   },
 };
 
+/** The official table md5, computed here in plain code: md5 of the sorted, comma-joined 5-char row hashes. */
+function tableMd5(rows: string[][]): string {
+  const md5 = (t: string) => createHash('md5').update(t).digest('hex');
+  const hashes = rows.map((r) => md5(r.join(',')).slice(0, 5)).sort();
+  return `[('${md5(hashes.join(','))}',)]`;
+}
+const PEOPLE_UPDATED = PEOPLE.table_info.rows.map((r) => (r[0] === 'Bob' ? [r[0]!, r[1]!, 'done'] : r));
+
 interface Scripted {
   description: string;
   type: string;
@@ -73,6 +82,13 @@ const scripted: Scripted[] = [
   { description: 'no action', type: 'counting', label: ['1'], script: () => 'The answer is 1.' },
   { description: 'operation without sql block', type: 'counting', label: ['1'], script: () => 'Action: Operation\nSELECT 1' },
   { description: 'operation forever', type: 'counting', label: ['1'], script: () => op('SELECT 1') },
+  {
+    description: 'right update, never answers',
+    type: 'UPDATE',
+    label: ["UPDATE `people list` SET note = 'done' WHERE name = 'Bob'"],
+    answer_md5: tableMd5(PEOPLE_UPDATED),
+    script: (turn) => (turn === 0 ? op("UPDATE `people list` SET note = 'done' WHERE name = 'Bob'") : op('SELECT 1')),
+  },
   { description: 'answer on the last turn', type: 'counting', label: ['1'], script: (turn) => (turn < 15 ? op('SELECT 1') : answer(' ["1"]')) },
   ...fixtures.comparator.map(
     (c, i): Scripted => ({ description: `comparator case ${i}`, type: 'other', label: c.label, script: () => `Action: Answer\nFinal Answer:${c.answer}` }),
@@ -205,6 +221,8 @@ describe('agentbench-db episodes against scripted agents', () => {
     expect(forever).toMatchObject({ score: 0, scores: { status: 'turn_limit', rounds: 16 } });
     expect(obs('operation forever')).toHaveLength(15); // 15 operations run; the 16th turn may only answer
     expect(byDesc('answer on the last turn')).toMatchObject({ score: 1, scores: { status: 'completed', rounds: 16 } });
+    // Unfinished, but the table is right: 0 here; AgentBench v0.2 itself would count it.
+    expect(byDesc('right update, never answers')).toMatchObject({ score: 0, scores: { status: 'turn_limit', unfinishedScore: 1 } });
 
     fixtures.comparator.forEach((c, i) => {
       const it = byDesc(`comparator case ${i}`);
@@ -213,8 +231,10 @@ describe('agentbench-db episodes against scripted agents', () => {
       expect(compareSelect(c.answer, c.label).correct).toBe(c.correct);
     });
 
-    const doc = json<{ statuses: Record<string, number> }>(r);
-    expect(doc.statuses).toEqual({ completed: 3 + fixtures.comparator.length, invalid_format: 2, turn_limit: 1 });
+    const doc = json<{ scores: Record<string, number | null>; statuses: Record<string, number>; officialStyle: Record<string, number | null> }>(r);
+    expect(doc.statuses).toEqual({ completed: 3 + fixtures.comparator.length, invalid_format: 2, turn_limit: 2 });
+    expect(doc.scores.update).toBe(0);
+    expect(doc.officialStyle.update).toBe(100);
     // Every item database and account is gone once its episode ends.
     const c = await mysql.createConnection({ socketPath: db.admin.socketPath, user: 'root' });
     const [dbs] = await c.query("SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'ab\\_%'");

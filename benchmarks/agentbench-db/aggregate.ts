@@ -18,12 +18,18 @@ export interface DbAggregates {
   types: Record<string, { items: number; correct: number; accuracy: number }>;
   /** Items whose table could not be built as the data describes it (duplicate column names). */
   setupErrors: number;
+  /**
+   * AgentBench v0.2's own figure: it also counts an unfinished episode that left the right
+   * table (INSERT/UPDATE) or whose empty answer matches; evalh scores unfinished episodes 0.
+   */
+  officialStyle: Record<string, number | null>;
 }
 
 const points = (correct: number, n: number): number | null => (n === 0 ? null : pyRound((correct / n) * 100, 2));
 
 export function summarize(items: ScoredItem[]): Summary {
   const groups = { select: [0, 0], insert: [0, 0], update: [0, 0] } as Record<(typeof GROUPS)[number], [number, number]>;
+  const official = { select: 0, insert: 0, update: 0 } as Record<(typeof GROUPS)[number], number>;
   const types: Record<string, [number, number]> = {};
   const statuses: Record<string, number> = {};
   let setupErrors = 0;
@@ -33,6 +39,7 @@ export function summarize(items: ScoredItem[]): Summary {
     const g = groups[groupOf(t.type)];
     g[0] += ok;
     g[1] += 1;
+    official[groupOf(t.type)] += ok || ((it.scores as { unfinishedScore?: number } | undefined)?.unfinishedScore ?? 0) >= 1 ? 1 : 0;
     const ty = (types[t.type] ??= [0, 0]);
     ty[0] += ok;
     ty[1] += 1;
@@ -44,12 +51,17 @@ export function summarize(items: ScoredItem[]): Summary {
   for (const g of GROUPS) scores[g] = points(groups[g][0], groups[g][1]);
   const present = GROUPS.map((g) => scores[g]).filter((v): v is number => v !== null);
   const overall = present.length ? pyRound(present.reduce((a, b) => a + b, 0) / present.length, 2) : null;
+  const officialStyle: Record<string, number | null> = {};
+  for (const g of GROUPS) officialStyle[g] = points(official[g], groups[g][1]);
+  const officialPresent = GROUPS.map((g) => officialStyle[g]).filter((v): v is number => v !== null);
+  officialStyle.overall = officialPresent.length ? pyRound(officialPresent.reduce((a, b) => a + b, 0) / officialPresent.length, 2) : null;
   const order = [...SELECT_TYPES, 'INSERT', 'UPDATE'];
   const typeRows = Object.keys(types).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const aggregates: DbAggregates = {
     statuses,
     types: Object.fromEntries(typeRows.map((k) => [k, { items: types[k]![1], correct: types[k]![0], accuracy: points(types[k]![0], types[k]![1])! }])),
     setupErrors,
+    officialStyle,
   };
   return { scores: { overall, ...scores }, aggregates: aggregates as unknown as Record<string, unknown> };
 }
@@ -76,6 +88,12 @@ export function renderSummary(summary: Summary): string {
   return [
     table(['Task type', 'Success rate', 'Correct'], rows),
     `episodes: ${statusLine.join(', ') || 'none'} (episodes the environment failed on are failed items, not scored)`,
+    ...(agg.officialStyle && agg.officialStyle.overall !== s.overall
+      ? [
+          `AgentBench v0.2 itself also credits unfinished episodes that left the right table: overall ${fmt(agg.officialStyle.overall)} ` +
+            `(SELECT ${fmt(agg.officialStyle.select)}, INSERT ${fmt(agg.officialStyle.insert)}, UPDATE ${fmt(agg.officialStyle.update)})`,
+        ]
+      : []),
     ...(agg.setupErrors ? [`${agg.setupErrors} item(s) whose table could not be built as the data describes it (the official task runs them anyway)`] : []),
   ].join('\n');
 }

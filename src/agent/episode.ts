@@ -49,6 +49,12 @@ export interface EpisodeOptions {
   maxTurns: number;
   /** Everything of the request but the conversation (temperature, max tokens, stop). */
   request: Omit<ModelRequest, 'kind' | 'prompt' | 'history'>;
+  /**
+   * Also let the environment judge an episode that did not complete (AgentBench's DB task
+   * checks the table whatever the status): its verdict is kept as detail.unfinishedScore,
+   * the episode's score stays 0.
+   */
+  evaluateUnfinished?: boolean;
 }
 
 export interface Episode {
@@ -112,7 +118,11 @@ export async function runEpisode(env: Environment, model: Dialogue, opts: Episod
       episode.answer = result.answer;
       break;
     }
-    episode.evaluation = episode.status === 'completed' ? await env.evaluate(episode.answer) : { score: 0 };
+    if (episode.status === 'completed') episode.evaluation = await env.evaluate(episode.answer);
+    else if (opts.evaluateUnfinished) {
+      const verdict = await env.evaluate(episode.answer);
+      episode.evaluation = { score: 0, detail: { ...verdict.detail, unfinishedScore: verdict.score } };
+    } else episode.evaluation = { score: 0 };
     return episode;
   } catch (e) {
     // A stopped run or an item past its deadline is not the environment's fault either.
