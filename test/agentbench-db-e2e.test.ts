@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ afterAll(async () => {
   await sim?.close();
   // Should a test fail half-way: stop servers this file started (their command line names its temp dirs).
   for (const pid of mariadbPids(work)) process.kill(pid, 'SIGKILL');
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** mariadbd processes whose command line names a directory under `root`. */

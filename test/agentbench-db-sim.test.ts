@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
@@ -140,6 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
   await db?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 interface Item {
