@@ -288,4 +288,28 @@ describe('agentbench-db episodes against scripted agents', () => {
     expect(doc.scores).toEqual({ overall: 100, select: 100, insert: null, update: null });
     expect((doc.labels ?? []).join(' ')).not.toContain('not an official');
   });
+
+  it('an environment that fails (no right to create the item database) is a task error, never a score', async () => {
+    const c = await mysql.createConnection({ socketPath: db.admin.socketPath, user: 'root' });
+    await c.query("CREATE USER 'weak'@'localhost' IDENTIFIED BY 'weak-pass'");
+    await c.end();
+    const store = join(work, 'weak.db');
+    const r = await runCli(
+      ['run', 'agentbench-db', '--data', join(work, 'scripted.jsonl'), '--limit', '3', '--runner', 'reference', '--db-url', `mysql://weak:weak-pass@localhost?socket=${encodeURIComponent(db.admin.socketPath!)}`, '--db', store, '--name', 'weak', '--error-budget', '1', '--json'],
+      { cwd: work, env: cliEnv(work) },
+    );
+    expect(r.code, r.stderr).toBe(0); // within the (whole) error budget: reported, not fatal
+    expect(r.stderr).toContain('3 item(s) failed permanently (not scored)');
+    const doc = json<{ status: string; items: Record<string, number>; scores: Record<string, number | null> }>(r);
+    expect(doc.items).toMatchObject({ done: 0, error: 3 });
+    expect(doc.scores).toEqual({ overall: null, select: null, insert: null, update: null });
+    const sdb = new Database(store, { readonly: true });
+    const rows = sdb.prepare('SELECT status, error_kind, error, score FROM items').all() as Array<{ status: string; error_kind: string; error: string; score: number | null }>;
+    sdb.close();
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'error', error_kind: 'task_error', score: null });
+      expect(row.error).toMatch(/^environment failed: Access denied for user 'weak'@'localhost' to database 'ab_/);
+    }
+  });
 });
