@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { RunRow, Store } from '../src/store.js';
 import type { Suite } from '../src/suite.js';
+import { agentbenchCollect, agentbenchDbView } from './agentbench.js';
 import { alignbenchCollect, alignbenchView } from './alignbench.js';
 import { humanevalxCollect, humanevalxView, ncbCollect, ncbView } from './code.js';
 import { collectReport, type CollectHooks } from './collect.js';
@@ -24,6 +25,7 @@ const VIEWS: Record<string, SuiteViewBuilder> = {
   'humaneval-x': humanevalxView,
   ncb: ncbView,
   needle: needleView,
+  'agentbench-db': agentbenchDbView,
 };
 
 /** Suites whose items carry more than the common fields into the report. */
@@ -32,6 +34,7 @@ const COLLECT: Record<string, CollectHooks> = {
   'humaneval-x': humanevalxCollect,
   ncb: ncbCollect,
   needle: needleCollect,
+  'agentbench-db': agentbenchCollect,
 };
 
 export interface BuiltReport {

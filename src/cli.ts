@@ -48,6 +48,7 @@ function cli(argv: string[]): Argv {
           .option('judge-endpoint', { type: 'string', describe: 'judge model endpoint (judged suites)' })
           .option('judge-model', { type: 'string', describe: 'judge model id (judged suites)' })
           .option('judge-concurrency', { type: 'number', default: 4, describe: 'judge requests in flight (key: EVALH_JUDGE_API_KEY, else EVALH_API_KEY)' })
+          .option('db-url', { type: 'string', describe: 'agentbench-db: an existing MySQL-compatible server, mysql://user:pass@host:port (or EVALH_DB_URL; the password is never stored); default: evalh starts its own MariaDB' })
           .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'execute generated code WITHOUT a sandbox (only where bubblewrap cannot run)' })
           .option('json', jsonOption),
       async (args) => {

@@ -27,6 +27,8 @@ export interface OpenOptions {
   limit?: number;
   /** A suite's named generation preset (e.g. HumanEval-X sampling for pass@10). */
   preset?: string;
+  /** An existing database server for suites that need one (agentbench-db); may hold a password: never stored. */
+  dbUrl?: string;
 }
 
 export interface SuiteSource {
@@ -40,6 +42,8 @@ export interface SuiteSource {
   items(): AsyncIterable<SuiteItem>;
   /** Every item id, in order, without reading the data again (totals for shards). */
   itemIds(): string[];
+  /** Releases what open() started (a database server, …); called once the run ends, whatever way. */
+  close?(): Promise<void>;
 }
 
 export interface RequestContext {

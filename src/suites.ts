@@ -4,14 +4,15 @@ import { longbench, longbenchE } from '../benchmarks/longbench/index.js';
 import { longbenchV2 } from '../benchmarks/longbench-v2/index.js';
 import { ncb } from '../benchmarks/ncb/index.js';
 import { needle } from '../benchmarks/needle/index.js';
+import { agentbenchDb } from '../benchmarks/agentbench-db/index.js';
 import { UsageError } from './errors.js';
 import type { Suite } from './suite.js';
 
-const SUITES: readonly Suite[] = [longbench, longbenchE, longbenchV2, alignbench, humanevalX, ncb, needle];
+const SUITES: readonly Suite[] = [longbench, longbenchE, longbenchV2, alignbench, humanevalX, ncb, needle, agentbenchDb];
 
 // Suites of the command contract that this version does not carry yet: named so that
 // `evalh run alignbench` says so plainly instead of "unknown suite".
-const PLANNED = ['agentbench-db', 'agentbench-os'];
+const PLANNED = ['agentbench-os'];
 
 export function allSuites(): readonly Suite[] {
   return SUITES;
@@ -27,6 +28,8 @@ export function getSuite(name: string): Suite {
 /** Where a suite's official assets live (LongBench-E shares LongBench's). */
 export function assetSuiteOf(name: string): string {
   if (name === 'longbench' || name === 'longbench-e') return 'longbench';
+  // The AgentBench tasks share one set of official files (data/dbbench, data/os_interaction).
+  if (name === 'agentbench' || name.startsWith('agentbench-')) return 'agentbench';
   getSuite(name);
   return name;
 }

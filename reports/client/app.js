@@ -445,6 +445,34 @@
     return dl;
   }
 
+  /**
+   * An agent episode (x.turns = [{role, content}], x.status, x.reason): the conversation in
+   * order, the environment's turns (instruction, observations) apart from the agent's.
+   * The first turn, the long task instruction, starts folded.
+   */
+  function episode(x) {
+    var wrap = el('div', 'episode');
+    var head = wrap.appendChild(el('h4', null, 'Episode'));
+    if (x.status) head.appendChild(el('span', x.status === 'completed' ? 'badge' : 'badge warn', String(x.status).replace(/_/g, ' ')));
+    if (x.reason) wrap.appendChild(el('p', 'muted', x.reason));
+    if (x.setupError) wrap.appendChild(el('p', 'warn', 'Table setup failed: ' + x.setupError));
+    var ol = wrap.appendChild(el('ol', 'transcript'));
+    x.turns.forEach(function (t, i) {
+      var li = ol.appendChild(el('li', 'turn ' + (t.role === 'assistant' ? 'agent' : 'env')));
+      var who = t.role === 'assistant' ? 'Agent' : i === 0 ? 'Task instruction' : i === 2 ? 'Question' : 'Environment';
+      if (i === 0) {
+        var det = li.appendChild(el('details'));
+        det.appendChild(el('summary', 'who', who));
+        det.appendChild(el('pre', 'output', t.content));
+      } else {
+        li.appendChild(el('div', 'who', who));
+        li.appendChild(el('pre', 'output', t.content === '' ? '(empty)' : t.content));
+      }
+    });
+    if (x.tableMd5) wrap.appendChild(el('p', 'muted', 'Table md5 after the episode ' + x.tableMd5 + (x.expected ? ' · expected ' + x.expected : '')));
+    return wrap;
+  }
+
   function runResult(r) {
     var box = el('div', 'result');
     if (!r) {
@@ -466,6 +494,7 @@
       if (r.o) box.appendChild(el('pre', 'output', r.o));
       else box.appendChild(el('p', 'muted', '(empty output)'));
     }
+    if (r.x && Array.isArray(r.x.turns)) box.appendChild(episode(r.x));
     box.appendChild(
       facts(el('dl', 'kv'), [
         ['Score', typeof r.sc === 'number' ? String(r.sc) : r.st === 'error' ? 'not scored' : '—'],

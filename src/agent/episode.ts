@@ -1,5 +1,6 @@
 import type { ChatTurn, ModelRequest } from '../../runners/types.js';
 import { PermanentError } from '../request-errors.js';
+import { StoppedError } from '../scheduler.js';
 import type { Dialogue } from '../suite.js';
 
 // The shared agent loop of AgentBench-style tasks. An environment (DB, OS, later KG,
@@ -14,7 +15,9 @@ export type StepResult =
   /** The agent finished (answered, or declared it is done). */
   | { kind: 'finished'; answer?: string }
   /** The output could not be parsed, or named an action the task does not have. */
-  | { kind: 'invalid'; status: 'invalid_format' | 'invalid_action'; reason: string };
+  | { kind: 'invalid'; status: 'invalid_format' | 'invalid_action'; reason: string }
+  /** The task's own round limit is reached before the model's turns run out (DB: 15 operations, then only an answer counts). */
+  | { kind: 'limit'; reason: string };
 
 export interface Evaluation {
   score: number;
@@ -46,6 +49,12 @@ export interface EpisodeOptions {
   maxTurns: number;
   /** Everything of the request but the conversation (temperature, max tokens, stop). */
   request: Omit<ModelRequest, 'kind' | 'prompt' | 'history'>;
+  /**
+   * Also let the environment judge an episode that did not complete (AgentBench's DB task
+   * checks the table whatever the status): its verdict is kept as detail.unfinishedScore,
+   * the episode's score stays 0.
+   */
+  evaluateUnfinished?: boolean;
 }
 
 export interface Episode {
@@ -100,13 +109,24 @@ export async function runEpisode(env: Environment, model: Dialogue, opts: Episod
         episode.reason = result.reason;
         break;
       }
+      if (result.kind === 'limit') {
+        episode.status = 'turn_limit';
+        episode.reason = result.reason;
+        break;
+      }
       episode.status = 'completed';
       episode.answer = result.answer;
       break;
     }
-    episode.evaluation = episode.status === 'completed' ? await env.evaluate(episode.answer) : { score: 0 };
+    if (episode.status === 'completed') episode.evaluation = await env.evaluate(episode.answer);
+    else if (opts.evaluateUnfinished) {
+      const verdict = await env.evaluate(episode.answer);
+      episode.evaluation = { score: 0, detail: { ...verdict.detail, unfinishedScore: verdict.score } };
+    } else episode.evaluation = { score: 0 };
     return episode;
   } catch (e) {
+    // A stopped run or an item past its deadline is not the environment's fault either.
+    if (e instanceof StoppedError) throw e;
     if (e instanceof PermanentError || (e as Error).name === 'RetryableError' || (e as Error).name === 'FatalError') throw e;
     throw new TaskError(`environment failed: ${(e as Error).message}`);
   } finally {

@@ -35,6 +35,11 @@ const NEEDS: Record<string, Requirement[]> = {
     { what: 'node', probe: { bin: 'node' } },
     { what: 'js-md5 (JS/162)', probe: { npm: 'js-md5' } },
   ],
+  'agentbench-db': [
+    { what: 'mariadbd (the SQL server evalh starts; or pass --db-url)', probe: { file: '/usr/sbin/mariadbd' }, apt: 'mariadb-server-core' },
+    { what: 'mariadb-install-db', probe: { file: '/usr/bin/mariadb-install-db' }, apt: 'mariadb-server-core' },
+    { what: 'my_print_defaults (run by mariadb-install-db)', probe: { file: '/usr/bin/my_print_defaults' }, apt: 'mariadb-client-core' },
+  ],
   ncb: [
     SANDBOX,
     { what: 'pytest', probe: { python: 'pytest' }, apt: 'python3-pytest' },

@@ -45,6 +45,7 @@ export interface RunArgs {
   retries: number;
   errorBudget: number;
   db: string;
+  dbUrl?: string;
   name?: string;
   tag?: string[];
   judgeEndpoint?: string;
@@ -66,7 +67,24 @@ export async function runCommand(args: RunArgs): Promise<void> {
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.preset ? { preset: args.preset } : {}),
   };
-  const source = await suite.open(open);
+  // The server URL may hold a password: it goes to the suite, never into the stored `open`.
+  const source = await suite.open({ ...open, ...(args.dbUrl !== undefined ? { dbUrl: args.dbUrl } : {}) });
+  try {
+    await runOpened(args, suite, source, open, tags, shard, truncate);
+  } finally {
+    await source.close?.();
+  }
+}
+
+async function runOpened(
+  args: RunArgs,
+  suite: Suite,
+  source: Awaited<ReturnType<Suite['open']>>,
+  open: OpenOptions,
+  tags: Record<string, string>,
+  shard: ReturnType<typeof parseShard> | undefined,
+  truncate: ReturnType<typeof parseTruncatePolicy>,
+): Promise<void> {
   if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
 
   const runner = await makeRunner(args, suite);
@@ -166,6 +184,7 @@ function checkFlags(args: RunArgs, suite: Suite): void {
     throw new UsageError(`--judge-endpoint/--judge-model apply to judged suites (alignbench), not ${args.suite}`);
   }
   if (args.sample && args.data) throw new UsageError('--sample and --data exclude each other');
+  if (args.dbUrl !== undefined && suite.name !== 'agentbench-db') throw new UsageError(`--db-url applies to agentbench-db, not ${suite.name}`);
   for (const [flag, v, min] of [
     ['--concurrency', args.concurrency, 1],
     ['--timeout', args.timeout, 0.001],
