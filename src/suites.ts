@@ -1,3 +1,4 @@
+import { agentbenchOs } from '../benchmarks/agentbench-os/index.js';
 import { alignbench } from '../benchmarks/alignbench/index.js';
 import { humanevalX } from '../benchmarks/humaneval-x/index.js';
 import { longbench, longbenchE } from '../benchmarks/longbench/index.js';
@@ -5,11 +6,11 @@ import { ncb } from '../benchmarks/ncb/index.js';
 import { UsageError } from './errors.js';
 import type { Suite } from './suite.js';
 
-const SUITES: readonly Suite[] = [longbench, longbenchE, alignbench, humanevalX, ncb];
+const SUITES: readonly Suite[] = [longbench, longbenchE, alignbench, humanevalX, ncb, agentbenchOs];
 
 // Suites of the command contract that this version does not carry yet: named so that
 // `evalh run alignbench` says so plainly instead of "unknown suite".
-const PLANNED = ['longbench-v2', 'agentbench-db', 'agentbench-os'];
+const PLANNED = ['longbench-v2', 'agentbench-db'];
 
 export function allSuites(): readonly Suite[] {
   return SUITES;
@@ -25,6 +26,8 @@ export function getSuite(name: string): Suite {
 /** Where a suite's official assets live (LongBench-E shares LongBench's). */
 export function assetSuiteOf(name: string): string {
   if (name === 'longbench' || name === 'longbench-e') return 'longbench';
+  // the AgentBench tasks share one set of official files
+  if (name === 'agentbench' || name.startsWith('agentbench-')) return 'agentbench';
   getSuite(name);
   return name;
 }

@@ -22,6 +22,7 @@ import { DATASETS } from '../../benchmarks/longbench/datasets.js';
 import { ALIGNBENCH_ASSETS } from '../../benchmarks/alignbench/assets.js';
 import { NCB_ASSETS } from '../../benchmarks/ncb/assets.js';
 import { HUMANEVAL_X_ASSETS } from '../../benchmarks/humaneval-x/index.js';
+import { AGENTBENCH_OS_ASSETS } from '../../benchmarks/agentbench-os/assets.js';
 
 export interface DataArgs {
   action: 'pull' | 'add' | 'status';
@@ -41,6 +42,7 @@ const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
   alignbench: { files: ALIGNBENCH_ASSETS },
   ncb: { files: NCB_ASSETS },
   'humaneval-x': { files: HUMANEVAL_X_ASSETS },
+  agentbench: { files: [...AGENTBENCH_OS_ASSETS] },
 };
 
 export async function dataCommand(args: DataArgs): Promise<void> {
