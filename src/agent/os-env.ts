@@ -98,7 +98,7 @@ export class OsEnvironment implements Environment {
 
   /**
    * The reference runner's turns: a match item answers the expected string; a check item with an
-   * example runs the example (in a child shell, as the check would) and answers with what it
+   * example runs the example (in a child shell, as the check would) and answers with the last line it
    * printed when the check compares against the example, or finishes when the check only
    * inspects the resulting state.
    */
@@ -113,7 +113,9 @@ export class OsEnvironment implements Environment {
     }
     if (turn === 1) {
       if (!ev.scripts.includes(null)) return 'Think: Done.\n\nAct: finish';
-      return `Think: The output is the answer.\n\nAct: answer(${this.lastOutput.trim()})`;
+      // the shell mixes stderr in (warnings first): the value is the last line printed
+      const lines = this.lastOutput.split('\n').filter((l) => l.trim() !== '');
+      return `Think: The output is the answer.\n\nAct: answer(${(lines[lines.length - 1] ?? '').trim()})`;
     }
     return undefined;
   }

@@ -39,6 +39,7 @@ export const SANDBOX_ENV: Record<string, string> = {
 export const HOST_HIDDEN = ['/root', '/home', '/run', '/tmp'];
 
 const STATE_PREFIX = 'evalh-os-';
+const ROOT_DOTFILES = 'for f in profile bashrc; do if [ -f /usr/share/base-files/dot.$f ]; then cp /usr/share/base-files/dot.$f /root/.$f; elif [ -f /etc/skel/.$f ]; then cp /etc/skel/.$f /root/.$f; fi; done';
 const TOOLS = ['bwrap', 'unshare', 'nsenter', 'setpriv', 'mount'] as const;
 
 export interface OsSandboxOptions {
@@ -57,7 +58,7 @@ export interface ExecResult {
 export function describeRoot(opts: OsSandboxOptions): string {
   return opts.rootfs
     ? `prepared rootfs ${opts.rootfs} (copy-on-write overlay)`
-    : `host root read-only with a copy-on-write overlay (not the official Ubuntu image; ${HOST_HIDDEN.join(', ')} replaced by empty directories)`;
+    : `host root read-only with a copy-on-write overlay (not the official Ubuntu image; ${HOST_HIDDEN.join(', ')} replaced by empty directories, root's default dotfiles in /root)`;
 }
 
 let toolPaths: Record<(typeof TOOLS)[number], string> | undefined;
@@ -174,7 +175,10 @@ export class OsSandbox {
     });
     try {
       const initPid = await readInfo(launcher, () => stderr);
-      return new OsSandbox(launcher, initPid, stateDir);
+      const sandbox = new OsSandbox(launcher, initPid, stateDir);
+      // the empty /root gets root's dotfiles of a fresh Debian/Ubuntu system (~/.profile sources ~/.bashrc)
+      if (!opts.rootfs) await sandbox.exec(['/bin/sh', '-c', ROOT_DOTFILES], { timeoutMs: 10_000 });
+      return sandbox;
     } catch (e) {
       if (launcher.pid !== undefined) {
         killGroup(launcher.pid);
@@ -198,42 +202,50 @@ export class OsSandbox {
     ];
   }
 
-  /** Starts a long-lived process inside (the agent's shell): stdin/stdout/stderr are pipes. */
-  spawn(argv: string[], cwd = '/'): ChildProcess {
+  /**
+   * Starts a process inside: stdin/stdout/stderr are pipes. nsenter leads its own process group,
+   * which the process inside inherits, so killGroup() reaches the whole tree (bar setsid daemons,
+   * which die with the sandbox).
+   */
+  spawn(argv: string[], cwd = '/', stdin: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
     if (this.closed) throw new Error('sandbox closed');
     const cmd = this.enter(argv, cwd);
-    const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
+    const child = spawn(cmd[0]!, cmd.slice(1), { stdio: [stdin, 'pipe', 'pipe'], env: {}, detached: true });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
-    child.stdin!.on('error', () => {});
+    child.stdin?.on('error', () => {});
     return child;
   }
 
   /**
    * Runs one script as a separate process in the sandbox (same filesystem and PID namespace as
-   * the agent's shell). Background processes it starts keep running (init scripts start
-   * daemons); on timeout the script's process group is killed.
+   * the agent's shell, no wrapper process inside: process counts match the shell's). Background
+   * processes it starts keep running (init scripts start daemons); on timeout its process group
+   * is killed.
    */
   exec(argv: string[], opts: { timeoutMs: number; cwd?: string }): Promise<ExecResult> {
-    const secs = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
-    const child = this.spawn(['timeout', '-s', 'KILL', String(secs), ...argv], opts.cwd);
-    child.stdin!.end();
-    return collect(child, opts.timeoutMs + 5000);
+    // stdin is /dev/null: on a socket (node's default pipe) bash would think sshd started it and read ~/.bashrc
+    const child = this.spawn(argv, opts.cwd, 'ignore');
+    return collect(child, opts.timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.children) c.kill('SIGKILL');
-    // the launcher's group is bwrap (pid 1 of the sandbox dies, and the kernel kills the rest of its PID namespace)
+    // The launcher's group is bwrap: its child, the sandbox's init, dies with it, and the kernel
+    // kills everything in the PID namespace. The nsenter processes are left to reap their killed
+    // children first (an orphan would wait for the host's init to reap it, and the namespace's
+    // teardown with it), then go themselves.
     if (this.launcher.pid !== undefined) {
       killGroup(this.launcher.pid);
       live.delete(this.launcher.pid);
     }
     if (this.launcher.exitCode === null && this.launcher.signalCode === null) await new Promise((r) => this.launcher.once('exit', r));
     await waitGone(this.initPid, 5000);
+    for (const c of this.children) if (c.pid !== undefined) killGroup(c.pid);
     rmSync(this.stateDir, { recursive: true, force: true });
   }
+
 }
 
 /**
@@ -290,7 +302,7 @@ function collect(child: ChildProcess, hardMs: number): Promise<ExecResult> {
     });
     const hard = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (child.pid !== undefined) killGroup(child.pid);
     }, hardMs);
     let done = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -299,9 +311,8 @@ function collect(child: ChildProcess, hardMs: number): Promise<ExecResult> {
       clearTimeout(hard);
       child.stdout!.destroy();
       child.stderr!.destroy();
-      // timeout(1) reports a KILL after its limit as 137
-      const exitCode = signal ? null : code;
-      resolve({ exitCode, stdout, stderr, timedOut: timedOut || exitCode === 137 });
+      // nsenter passes the script's signal death on as its own
+      resolve({ exitCode: signal ? null : code, stdout, stderr, timedOut });
     };
     child.once('close', finish);
     // background processes the script started may hold the pipes open: give the output a moment, then stop reading

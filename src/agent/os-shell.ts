@@ -32,7 +32,8 @@ export interface ShellOutput {
   ended: ShellEnd;
 }
 
-export const SHELL_ARGV = ['script', '-qfec', 'bash --noediting --noprofile --norc -i', '/dev/null'];
+// a login shell, as AgentBench's `bash --login`: /etc/profile and ~/.profile (which sources ~/.bashrc) run first
+export const SHELL_ARGV = ['script', '-qfec', 'bash --noediting --login -i', '/dev/null'];
 
 interface Waiter {
   expected: number;
@@ -141,6 +142,7 @@ export class PersistentShell {
 
   close(): void {
     this.settle('exited');
-    this.child?.kill('SIGKILL');
+    // the sandbox's close() ends the shell (nsenter stays to reap it: see OsSandbox.close)
+    this.child?.stdin?.end();
   }
 }
