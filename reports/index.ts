@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { RunRow, Store } from '../src/store.js';
 import type { Suite } from '../src/suite.js';
+import { agentbenchCollect, agentbenchView } from './agentbench.js';
 import { alignbenchCollect, alignbenchView } from './alignbench.js';
 import { humanevalxCollect, humanevalxView, ncbCollect, ncbView } from './code.js';
 import { collectReport, type CollectHooks } from './collect.js';
@@ -20,6 +21,7 @@ const VIEWS: Record<string, SuiteViewBuilder> = {
   alignbench: alignbenchView,
   'humaneval-x': humanevalxView,
   ncb: ncbView,
+  'agentbench-os': agentbenchView,
 };
 
 /** Suites whose items carry more than the common fields into the report. */
@@ -27,6 +29,7 @@ const COLLECT: Record<string, CollectHooks> = {
   alignbench: alignbenchCollect,
   'humaneval-x': humanevalxCollect,
   ncb: ncbCollect,
+  'agentbench-os': agentbenchCollect,
 };
 
 export interface BuiltReport {

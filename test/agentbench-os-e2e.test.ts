@@ -6,6 +6,7 @@ import { loadItems } from '../benchmarks/agentbench-os/load.js';
 import type { OsTask } from '../src/agent/os-task.js';
 import { cliEnv, finished, json, runCli, SHARED, startCli, tempDir } from './helpers/cli.js';
 import { startSimServer, type SimRequest, type SimServer } from './helpers/sim-server.js';
+import { canvasInk, launchBrowser, openReport } from './helpers/browser.js';
 
 // Whole runs of the dev set through the CLI: the OpenAI runner against the simulated server with
 // scripted agents (correct and wrong), the reference runner, and kill -9 of evalh mid-episode.
@@ -16,6 +17,7 @@ const EVALUABLE = DEV.filter((i) => i.record.task).map((i) => i.id);
 // size-match.py parses "4.0K" (du -sh's answer) with int() and fails for every answer: upstream's
 // own example cannot pass this item, in Docker as here
 const UNPASSABLE = ['dev-00008'];
+const HOSTILE = '</script><img src=x onerror=alert(1)>';
 const START = 'Now, I will start a new problem in a new OS. My problem is:\n\n';
 
 const bash = (code: string) => `Think: Let me look.\n\nAct: bash\n\n\`\`\`bash\n${code}\n\`\`\``;
@@ -51,7 +53,9 @@ function correctAgent(req: SimRequest): string {
 /** Wrong answers, plus outputs without an action for the questions about hidden files. */
 function wrongAgent(req: SimRequest): string {
   const { description } = conversation(req);
-  if (/hidden/.test(description)) return 'I am not sure what to do.';
+  // text that must stay text in the report
+  if (/directories are in the root dir/.test(description)) return `Think: ${HOSTILE}\n\nAct: answer(${HOSTILE})`;
+  if (/hidden files/.test(description)) return 'I am not sure what to do.';
   return 'Think: guess.\n\nAct: answer(definitely-wrong)';
 }
 
@@ -115,11 +119,43 @@ describe('agentbench-os dev set end to end', () => {
     const rows = itemRows(join(dir, 'r.db'), 'bad');
     expect(rows.filter((x) => x.score !== null && x.score > 0)).toEqual([]);
     expect(doc.scores.dev).toBe(0);
-    const hidden = DEV.filter((i) => /hidden/.test(i.record.task?.description ?? '')).length;
+    const hidden = DEV.filter((i) => /hidden files/.test(i.record.task?.description ?? '')).length;
     expect(hidden).toBeGreaterThan(0);
     expect(doc.statuses).toEqual({ completed: 23 - hidden, invalid_action: hidden });
     const show = await runCli(['show', 'bad', '--db', join(dir, 'r.db')], { cwd: dir, env });
     expect(show.stdout).toMatch(new RegExp(`episodes: completed ${23 - hidden}, invalid_action ${hidden}`));
+  });
+
+  test('report: success rates, status counts, each episode as a conversation (hostile text stays text)', async () => {
+    const out = join(dir, 'report.html');
+    const r = await runCli(['report', 'good', 'bad', '--db', join(dir, 'r.db'), '-o', out], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const browser = await launchBrowser();
+    try {
+      const rep = await openReport(browser, out);
+      const page = rep.page;
+      expect(rep.problems).toEqual([]);
+      expect(rep.blocked).toEqual([]);
+      expect(await page.$eval('#headline-score', (e) => e.textContent)).toBe(((22 / 23) * 100).toFixed(2));
+      const statuses = await page.$$eval('#agentbench-statuses tbody tr', (rows) => rows.map((row) => [...row.querySelectorAll('td[data-status]')].map((c) => `${(c as HTMLElement).dataset.status}=${c.textContent}`).join(' ')));
+      expect(statuses[0]).toBe('completed=23 invalid_action=0 invalid_format=0 turn_limit=0 context_limit=0 task_error=0');
+      expect(statuses[1]).toMatch(/^completed=2\d invalid_action=[1-9]/);
+      expect(await canvasInk(page, '#chart-agentbench-status')).toBeGreaterThan(1000);
+      // open the first item: both runs' episodes, turn by turn
+      await page.click('#items-body tr.item-row[data-id="dev-00000"]');
+      const turns = await page.$$eval('.run-card .episode', (eps) => eps.map((e) => [...e.querySelectorAll('.turn')].map((t) => t.querySelector('.turn-role')!.textContent + ': ' + t.querySelector('.turn-text')!.textContent)));
+      expect(turns[0]![0]).toMatch(/^Environment: Now, I will start a new problem in a new OS\. My problem is:/);
+      expect(turns[0]![turns[0]!.length - 1]).toBe('Agent: Think: found it.\n\nAct: answer(1)');
+      expect(turns[1]![1]).toBe('Agent: Think: guess.\n\nAct: answer(definitely-wrong)');
+      await page.click('#items-body tr.item-row[data-id="dev-00010"]');
+      expect(await page.content()).not.toContain('<img src="x"');
+      const texts = await page.$$eval('.turn-text', (ts) => ts.map((t) => t.textContent!));
+      expect(texts.filter((t) => t.includes(HOSTILE)), texts.join('\n---\n').slice(0, 3000)).toHaveLength(1);
+      expect(rep.problems).toEqual([]);
+      await rep.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   test('--runner reference: gold turns (expected answers; examples run in the shell)', async () => {

@@ -458,6 +458,7 @@
       box.appendChild(el('h4', null, 'Output'));
       if (r.o) box.appendChild(el('pre', 'output', r.o));
       else box.appendChild(el('p', 'muted', '(empty output)'));
+      if (r.x && (r.x.tr || r.x.ne)) box.appendChild(episodeBlock(r.x));
     }
     box.appendChild(
       facts(el('dl', 'kv'), [
@@ -472,6 +473,31 @@
       ]),
     );
     return box;
+  }
+
+  // Agent episodes (reports/agentbench.ts): x = {es: status, tr: [[role, text], ...] after the
+  // shared instruction, rs: why it ended, ev: evaluation detail, ne: not-evaluable reason}.
+  function episodeBlock(x) {
+    var sec = el('div', 'episode');
+    if (x.ne) {
+      sec.appendChild(el('p', 'warn', x.ne + ' (not scored)'));
+      return sec;
+    }
+    var h = sec.appendChild(el('h4', null, 'Episode '));
+    if (x.es) h.appendChild(el('span', 'chip episode-status ' + x.es, x.es.replace('_', ' ')));
+    (x.tr || []).forEach(function (t) {
+      var agent = t[0] === 'assistant';
+      var turn = sec.appendChild(el('div', 'turn ' + (agent ? 'agent' : 'env')));
+      turn.appendChild(el('div', 'turn-role', agent ? 'Agent' : 'Environment'));
+      turn.appendChild(el('pre', 'turn-text', t[1]));
+    });
+    if (x.rs) sec.appendChild(el('p', 'muted', 'Ended: ' + x.rs));
+    if (x.ev) {
+      var d = sec.appendChild(el('details'));
+      d.appendChild(el('summary', null, 'Evaluation'));
+      d.appendChild(el('pre', 'output', x.ev));
+    }
+    return sec;
   }
 
   function detailRow(idx) {
