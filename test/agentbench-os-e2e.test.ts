@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -237,4 +237,34 @@ test('kill -9 of evalh mid-episode: no sandbox process survives; the next start 
   } finally {
     await hang.close();
   }
+});
+
+describe('agentbench-os data', () => {
+  test('data add agentbench registers the pinned OS files; a run then needs no --data', async () => {
+    const dir = tempDir('evalh-abos-data-');
+    const env = cliEnv(join(dir, 'data'));
+    const add = await runCli(['data', 'add', 'agentbench', AB], { cwd: dir, env });
+    expect(add.code, add.stderr).toBe(0);
+    expect(existsSync(join(dir, 'data/agentbench/os_interaction/data/7/bootstrap.json'))).toBe(true);
+    const r = await runCli(['run', 'agentbench-os', '--datasets', 'dev', '--limit', '3', '--runner', 'reference', '--json', '--db', join(dir, 'r.db')], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ items: Record<string, number> }>(r).items).toMatchObject({ done: 3, total: 3 });
+  });
+
+  test('--data <one problem file>; a broken file is exit 2 naming file and field, nothing written', async () => {
+    const dir = tempDir('evalh-abos-file-');
+    const env = cliEnv(join(dir, 'data'));
+    const file = join(dir, 'mine.json');
+    writeFileSync(file, JSON.stringify([{ description: 'Say hi.', evaluation: { match: 'hi' } }, { description: 'Count.', evaluation: { check: [null, { language: 'python', file: 'check/integer-match.py' }], example: 'echo 3' } }]));
+    const r = await runCli(['run', 'agentbench-os', '--data', file, '--runner', 'reference', '--json', '--db', join(dir, 'r.db')], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<{ scores: Record<string, number>; labels: string[] }>(r);
+    expect(doc.scores.test).toBe(100);
+    expect(doc.labels).toContain('problem files that are not the official release: mine.json');
+    writeFileSync(file, JSON.stringify([{ description: 'ok', evaluation: { match: 'x' } }, { description: 7, evaluation: { match: 'x' } }]));
+    const bad = await runCli(['run', 'agentbench-os', '--data', file, '--runner', 'reference', '--db', join(dir, 'bad.db')], { cwd: dir, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${file}, field "[1].description": expected a string`);
+    expect(existsSync(join(dir, 'bad.db'))).toBe(false);
+  });
 });

@@ -98,9 +98,9 @@ export class OsEnvironment implements Environment {
 
   /**
    * The reference runner's turns: a match item answers the expected string; a check item with an
-   * example runs the example (in a child shell, as the check would) and answers with the last line it
-   * printed when the check compares against the example, or finishes when the check only
-   * inspects the resulting state.
+   * example runs the example (in a child shell of the agent's shell) and answers with the last
+   * line it printed (finishes when it printed nothing). Items whose answer depends on the shell
+   * it is computed in (process counts, an environment the login shell already changed) can fail.
    */
   goldTurn(turn: number): string | undefined {
     const ev = this.task.evaluation;
@@ -112,10 +112,11 @@ export class OsEnvironment implements Environment {
       return `Think: Run the reference solution.\n\nAct: bash\n\n\`\`\`bash\n${runner} "$(cat <<'${tag}'\n${ev.example.code}\n${tag}\n)"\n\`\`\``;
     }
     if (turn === 1) {
-      if (!ev.scripts.includes(null)) return 'Think: Done.\n\nAct: finish';
-      // the shell mixes stderr in (warnings first): the value is the last line printed
+      // the shell mixes stderr in (warnings first): the value is the last line printed; an item
+      // whose check only inspects the state ignores the answer
       const lines = this.lastOutput.split('\n').filter((l) => l.trim() !== '');
-      return `Think: The output is the answer.\n\nAct: answer(${(lines[lines.length - 1] ?? '').trim()})`;
+      const last = (lines[lines.length - 1] ?? '').trim();
+      return last === '' ? 'Think: Done.\n\nAct: finish' : `Think: The output is the answer.\n\nAct: answer(${last})`;
     }
     return undefined;
   }
