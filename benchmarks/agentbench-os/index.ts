@@ -1,6 +1,6 @@
 import { runEpisode } from '../../src/agent/episode.js';
 import { OsEnvironment } from '../../src/agent/os-env.js';
-import { checkOsSandbox, describeRoot, type OsSandboxOptions } from '../../src/agent/os-sandbox.js';
+import { describeRoot, probeOsSandbox, type OsSandboxOptions } from '../../src/agent/os-sandbox.js';
 import { SHELL_LIMITS } from '../../src/agent/os-shell.js';
 import { UsageError } from '../../src/errors.js';
 import type { ConversationResult, OpenOptions, PreparedRequest, Suite, SuiteItem, SuiteSource } from '../../src/suite.js';
@@ -31,14 +31,17 @@ export const agentbenchOs: Suite = {
   maxCalls: MAX_TURNS,
 
   async open(opts: OpenOptions): Promise<SuiteSource> {
-    const names = opts.datasets && opts.datasets.length > 0 ? opts.datasets : [...DATASETS];
+    const given = opts.datasets !== undefined && opts.datasets.length > 0;
+    let names = given ? opts.datasets! : [...DATASETS];
     for (const d of names) if (!(DATASETS as readonly string[]).includes(d)) throw new UsageError(`unknown agentbench-os dataset "${d}"; known: ${DATASETS.join(', ')}`);
     if (opts.preset !== undefined) throw new UsageError('agentbench-os has no generation presets');
-    const { where, sources } = resolveSources(opts, names);
+    const { where, sources } = resolveSources({ ...opts, datasetsGiven: given }, names);
+    // one problem file given: the run has its dataset only
+    names = names.filter((d) => sources.some((s) => s.dataset === d));
     let loaded: LoadedItem[] = sources.flatMap((s) => loadItems(s)); // every file validated before anything runs
     if (opts.limit !== undefined) loaded = names.flatMap((d) => loaded.filter((i) => i.dataset === d).slice(0, opts.limit));
     const sandbox = sandboxOptions();
-    checkOsSandbox(sandbox);
+    await probeOsSandbox(sandbox);
     const labels: string[] = [];
     if (!sandbox.rootfs) labels.push('environment: host root read-only under a copy-on-write overlay, not the official Ubuntu image (set EVALH_OS_ROOTFS to a prepared rootfs)');
     const changed = sources.filter((s) => !s.official).map((s) => s.rel);

@@ -45,7 +45,7 @@ export interface LoadedItem {
  * dataset "dev" when it is called dev.json, else "test"), or the files registered with
  * `evalh data pull|add agentbench` (verified against their pinned sha256).
  */
-export function resolveSources(opts: { sample: boolean; data?: string }, datasets: string[]): { where: string; sources: ProblemSource[] } {
+export function resolveSources(opts: { sample: boolean; data?: string; datasetsGiven?: boolean }, datasets: string[]): { where: string; sources: ProblemSource[] } {
   if (opts.sample) throw new UsageError('agentbench-os has no built-in sample; give --data <AgentBench checkout, os_interaction/data folder or a problem .json file>');
   const wanted = OS_FILES.filter((f) => datasets.includes(f.dataset));
   if (opts.data) {
@@ -54,9 +54,12 @@ export function resolveSources(opts: { sample: boolean; data?: string }, dataset
     if (statSync(path).isFile()) {
       const name = basename(path);
       if (!/\.jsonl?$/.test(name)) throw new InputError(path, undefined, undefined, '--data must be a folder or a .json/.jsonl problem file');
-      const dataset = name === 'dev.json' ? 'dev' : 'test';
-      if (!datasets.includes(dataset)) throw new UsageError(`${path} holds ${dataset} items, but --datasets selects ${datasets.join(', ')}`);
-      return { where: path, sources: [source(path, name, dataset, name.replace(/\.jsonl?$/, ''))] };
+      // an official file keeps its place (dataset, folder) wherever it lies
+      const bytes = readFileSync(path);
+      const known = OS_FILES.find((f) => f.asset.sha256 === sha256(bytes));
+      const dataset = known?.dataset ?? (name === 'dev.json' ? 'dev' : 'test');
+      if (opts.datasetsGiven && !datasets.includes(dataset)) throw new UsageError(`${path} holds ${dataset} items, but --datasets selects ${datasets.join(', ')}`);
+      return { where: path, sources: [known ? source(path, known.rel, known.dataset, known.group, known) : source(path, name, dataset, name.replace(/\.jsonl?$/, ''))] };
     }
     const sources: ProblemSource[] = [];
     const missing: string[] = [];

@@ -85,8 +85,29 @@ export function checkOsSandbox(opts: OsSandboxOptions): void {
     } catch {
       ok = false;
     }
-    if (!ok) throw new SandboxUnavailableError(`--os-rootfs ${opts.rootfs}: not a root filesystem with bin/bash`);
+    if (!ok) throw new SandboxUnavailableError(`EVALH_OS_ROOTFS=${opts.rootfs}: not a root filesystem with bin/bash`);
   }
+}
+
+let probed: Promise<void> | undefined;
+
+/**
+ * Builds one sandbox and takes it down again, once per process: a host where overlay mounts or
+ * namespaces are refused fails the run up front (exit 2) instead of every episode.
+ */
+export function probeOsSandbox(opts: OsSandboxOptions): Promise<void> {
+  checkOsSandbox(opts);
+  probed ??= (async () => {
+    let sb: OsSandbox | undefined;
+    try {
+      sb = await OsSandbox.start(opts);
+    } catch (e) {
+      throw new SandboxUnavailableError(`agentbench-os cannot build its sandbox here: ${(e as Error).message}`);
+    } finally {
+      await sb?.close();
+    }
+  })();
+  return probed;
 }
 
 /** Removes state directories left by an evalh that was killed (their processes died with it). */
