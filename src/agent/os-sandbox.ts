@@ -14,7 +14,7 @@
 // capability set minus MKNOD and NET_RAW: no CAP_SYS_ADMIN, so no mounts, no new namespaces
 // and no device access. This needs evalh to run as root (true here and in CI).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,9 @@ export const SANDBOX_ENV: Record<string, string> = {
 export const HOST_HIDDEN = ['/root', '/home', '/run', '/tmp'];
 
 const STATE_PREFIX = 'evalh-os-';
+/** Size cap of each tmpfs in the sandbox (/tmp, /run, and /root, /home over the host root). */
+const TMPFS_BYTES = 1024 * 1024 * 1024;
+let sizeOption = false;
 const ROOT_DOTFILES = 'for f in profile bashrc; do if [ -f /usr/share/base-files/dot.$f ]; then cp /usr/share/base-files/dot.$f /root/.$f; elif [ -f /etc/skel/.$f ]; then cp /etc/skel/.$f /root/.$f; fi; done';
 const TOOLS = ['bwrap', 'unshare', 'nsenter', 'setpriv', 'mount'] as const;
 
@@ -76,6 +79,7 @@ export function checkOsSandbox(opts: OsSandboxOptions): void {
       found[t] = p;
     }
     toolPaths = found as Record<(typeof TOOLS)[number], string>;
+    sizeOption = spawnSync(found.bwrap!, ['--help'], { encoding: 'utf8' }).stdout?.includes('--size') ?? false;
     sweepStale();
   }
   if (opts.rootfs) {
@@ -178,7 +182,8 @@ export class OsSandbox {
     const hidden = opts.rootfs ? ['/tmp', '/run'] : [...HOST_HIDDEN];
     // the state directory itself is visible through the host lower layer unless it sits in a hidden path
     if (!opts.rootfs && !hidden.some((h) => stateDir.startsWith(`${h}/`))) hidden.push(path.dirname(stateDir));
-    for (const h of hidden) bwrap.push('--tmpfs', h);
+    // tmpfs is memory: each of these is capped (bwrap ≥ 0.7 has --size)
+    for (const h of hidden) bwrap.push(...(sizeOption ? ['--size', String(TMPFS_BYTES)] : []), '--tmpfs', h);
     bwrap.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--hostname', 'evalh-os', '--die-with-parent', '--cap-drop', 'ALL');
     for (const c of AGENT_CAPS) bwrap.push('--cap-add', `CAP_${c.toUpperCase()}`);
     bwrap.push('--info-fd', '3', '--chdir', '/', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null');
