@@ -82,6 +82,14 @@ describe('persistent shell', () => {
     expect(Date.now() - t).toBeGreaterThanOrEqual(2400);
     expect(Date.now() - t).toBeLessThan(4000);
     expect(capped.text).toMatch(/^(tick\n){10,}/);
+    // interrupted at the cap: the shell answers the next action at once
+    t = Date.now();
+    expect((await sh.run('echo after-cap')).text).toMatch(/after-cap\n$/);
+    expect(Date.now() - t).toBeLessThan(500);
+    // a flood is kept to a bounded head, the prompt still found behind it
+    const flood = await sh.run('head -c 5000000 /dev/zero | tr "\\0" x; echo');
+    expect(flood.ended).toBe('prompt');
+    expect(flood.text.length).toBe(64 * 1024);
     sh.close();
   });
 });

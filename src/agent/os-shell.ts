@@ -7,7 +7,10 @@
 // yields exactly one prompt when it has run; the prompt is a marker carrying a counter that
 // PROMPT_COMMAND increments, so evalh knows which action a prompt closes. Output is read until
 // that prompt returns, or the terminal has been silent for `idleMs`, or `hardMs` have passed.
-// A command still running then keeps running (as in AgentBench, whose next input goes to it).
+// A command still running after the idle timeout keeps running (as in AgentBench, whose next
+// input goes to it); one still running at the hard cap is interrupted with ^C. An agent that
+// replaces PS1/PROMPT_COMMAND or execs another shell loses the prompt marker: every read then
+// ends at the idle timeout.
 
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -35,6 +38,9 @@ export interface ShellOutput {
 // a login shell, as AgentBench's `bash --login`: /etc/profile and ~/.profile (which sources ~/.bashrc) run first
 export const SHELL_ARGV = ['script', '-qfec', 'bash --noediting --login -i', '/dev/null'];
 
+const KEEP_CHARS = 64 * 1024;
+const TAIL_CHARS = 256;
+
 interface Waiter {
   expected: number;
   resolve: (out: ShellOutput) => void;
@@ -46,7 +52,10 @@ export class PersistentShell {
   private readonly nonce = randomBytes(6).toString('hex');
   private readonly marker: RegExp;
   private child!: ChildProcess;
+  /** What the terminal printed since the last read, up to KEEP_CHARS; the rest is only scanned for prompts. */
   private buffer = '';
+  /** The last characters received, where a prompt marker may straddle two chunks. */
+  private tail = '';
   private prompts = 0;
   private sent = 0;
   private waiter?: Waiter;
@@ -67,6 +76,7 @@ export class PersistentShell {
 
   private async launch(): Promise<void> {
     this.buffer = '';
+    this.tail = '';
     this.prompts = 0;
     this.sent = 0;
     this.exited = false;
@@ -117,7 +127,9 @@ export class PersistentShell {
   private armIdle: () => void = () => {};
 
   private receive(text: string): void {
-    this.buffer += text;
+    // the agent sees 780 characters: a flood (`yes`) is kept to KEEP_CHARS, never held whole
+    if (this.buffer.length < KEEP_CHARS) this.buffer += text.slice(0, KEEP_CHARS - this.buffer.length);
+    this.tail = (this.tail + text).slice(-TAIL_CHARS - text.length);
     if (this.waiter) {
       this.armIdle();
       this.check();
@@ -125,7 +137,8 @@ export class PersistentShell {
   }
 
   private check(): void {
-    for (const m of this.buffer.matchAll(this.marker)) this.prompts = Math.max(this.prompts, Number(m[1]));
+    for (const m of this.tail.matchAll(this.marker)) this.prompts = Math.max(this.prompts, Number(m[1]));
+    this.tail = this.tail.slice(-TAIL_CHARS);
     if (this.waiter && this.prompts >= this.waiter.expected) this.settle('prompt');
   }
 
@@ -137,6 +150,9 @@ export class PersistentShell {
     if (w.hard) clearTimeout(w.hard);
     const text = cleanTerminal(this.buffer.replace(this.marker, ''));
     this.buffer = '';
+    // past the hard cap the foreground command is interrupted (^C through the pty), so a
+    // runaway command does not flood or swallow the next actions
+    if (ended === 'cap' && !this.exited) this.child.stdin!.write('\x03');
     w.resolve({ text, ended });
   }
 
