@@ -37,6 +37,23 @@ export const SANDBOX_ENV: Record<string, string> = {
 
 /** Host paths hidden behind empty writable tmpfs when the host's / is the lower layer (homes, sockets, temp files). */
 export const HOST_HIDDEN = ['/root', '/home', '/run', '/tmp'];
+/**
+ * Top-level directories of a standard root filesystem; over the host's root every other one
+ * (a checkout in /work, /data, /scratch, …) is hidden too: not part of an OS image, often large
+ * (slowing `find /`) or private.
+ */
+const STANDARD_TOP = new Set(['bin', 'boot', 'dev', 'etc', 'lib', 'lib32', 'lib64', 'libx32', 'libexec', 'media', 'mnt', 'opt', 'proc', 'sbin', 'srv', 'sys', 'usr', 'var', 'root', 'home', 'run', 'tmp']);
+
+/** The host's non-standard top-level directories (hidden in the sandbox). */
+function nonStandardTop(): string[] {
+  try {
+    return readdirSync('/', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !STANDARD_TOP.has(d.name) && d.name !== 'lost+found')
+      .map((d) => `/${d.name}`);
+  } catch {
+    return [];
+  }
+}
 
 const STATE_PREFIX = 'evalh-os-';
 /** Size cap of each tmpfs in the sandbox (/tmp, /run, and /root, /home over the host root). */
@@ -61,7 +78,7 @@ export interface ExecResult {
 export function describeRoot(opts: OsSandboxOptions): string {
   return opts.rootfs
     ? `prepared rootfs ${opts.rootfs} (copy-on-write overlay)`
-    : `host root read-only with a copy-on-write overlay (not the official Ubuntu image; ${HOST_HIDDEN.join(', ')} replaced by empty directories, root's default dotfiles in /root)`;
+    : `host root read-only with a copy-on-write overlay (not the official Ubuntu image; ${[...HOST_HIDDEN, ...nonStandardTop()].join(', ')} replaced by empty directories, root's default dotfiles in /root)`;
 }
 
 let toolPaths: Record<(typeof TOOLS)[number], string> | undefined;
@@ -179,7 +196,7 @@ export class OsSandbox {
     for (const d of ['upper', 'work', 'root']) mkdirSync(path.join(stateDir, d));
     const lower = opts.rootfs ? path.resolve(opts.rootfs) : '/';
     const bwrap = [tools.bwrap, '--bind', path.join(stateDir, 'root'), '/', '--proc', '/proc', '--dev', '/dev'];
-    const hidden = opts.rootfs ? ['/tmp', '/run'] : [...HOST_HIDDEN];
+    const hidden = opts.rootfs ? ['/tmp', '/run'] : [...HOST_HIDDEN, ...nonStandardTop()];
     // the state directory itself is visible through the host lower layer unless it sits in a hidden path
     if (!opts.rootfs && !hidden.some((h) => stateDir.startsWith(`${h}/`))) hidden.push(path.dirname(stateDir));
     // tmpfs is memory: each of these is capped (bwrap ≥ 0.7 has --size)
