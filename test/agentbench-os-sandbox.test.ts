@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runEpisode } from '../src/agent/episode.js';
+import { runEpisode, TaskError } from '../src/agent/episode.js';
 import { OsEnvironment } from '../src/agent/os-env.js';
 import { OsSandbox } from '../src/agent/os-sandbox.js';
 import { PersistentShell } from '../src/agent/os-shell.js';
@@ -133,6 +133,15 @@ describe('environment', () => {
     expect(limit.status).toBe('turn_limit');
     expect(limit.turns.filter((t) => t.role === 'assistant')).toHaveLength(8 + 3); // 3 in the one-shot example
   });
+});
+
+test('an init script that hangs is a task error (the environment failed), not a score; the sandbox is gone', async () => {
+  const env = new OsEnvironment({ description: 'd', init: [{ kind: 'code', language: 'bash', code: 'sleep 1000' }], evaluation: { kind: 'match', answer: 'x', strip: true } }, openingTurns('d'), parseAction, { sandbox: {}, scriptTimeoutMs: 500 });
+  const before = readdirSync('/tmp').filter((n) => n.startsWith(`evalh-os-${process.pid}-`)).length;
+  const asked: number[] = [];
+  await expect(runEpisode(env, { signal: new AbortController().signal, ask: async () => (asked.push(1), { text: 'Act: answer(x)' }) }, { maxTurns: 8, request: { maxTokens: 10, temperature: 0 } })).rejects.toThrow(TaskError);
+  expect(asked).toEqual([]);
+  expect(readdirSync('/tmp').filter((n) => n.startsWith(`evalh-os-${process.pid}-`)).length).toBe(before);
 });
 
 describe('isolation', () => {

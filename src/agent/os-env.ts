@@ -4,7 +4,7 @@
 // match/check evaluation (check scripts again as separate processes in the same sandbox).
 
 import type { ChatTurn } from '../../runners/types.js';
-import type { Environment, Evaluation, StepResult } from './episode.js';
+import { TaskError, type Environment, type Evaluation, type StepResult } from './episode.js';
 import { compare } from './os-compare.js';
 import { OsSandbox, type ExecResult, type OsSandboxOptions } from './os-sandbox.js';
 import { PersistentShell, SHELL_LIMITS, type ShellLimits } from './os-shell.js';
@@ -42,7 +42,11 @@ export class OsEnvironment implements Environment {
 
   async reset(): Promise<ChatTurn[]> {
     this.sandbox = await OsSandbox.start(this.opts.sandbox);
-    for (const script of this.task.init) await this.runScript(script, []);
+    for (const script of this.task.init) {
+      // upstream ignores init exit codes; an init that hangs is the environment's failure, never a score
+      const res = await this.runScript(script, []);
+      if (res.timedOut) throw new TaskError(`init script timed out after ${this.opts.scriptTimeoutMs ?? 120_000} ms`);
+    }
     this.shell = await PersistentShell.start(this.sandbox, this.opts.shell ?? SHELL_LIMITS);
     // upstream types the start command into the agent's shell and drops what it prints
     if (this.task.start !== undefined) await this.shell.run(this.task.start);
