@@ -1,4 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { describeRoot } from '../src/agent/os-sandbox.js';
+import { tempDir } from './helpers/cli.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -214,4 +218,45 @@ describe('isolation', () => {
       await sb.close();
     }
   });
+});
+
+/** A tiny root filesystem: the host's bash, sh, coreutils bits, script and setpriv with their libraries (merged /usr). */
+function tinyRootfs(): string {
+  const root = tempDir('evalh-rootfs-');
+  const bins = ['bash', 'dash', 'cat', 'env', 'stty', 'script', 'setpriv', 'ls'].map((b) => execFileSync('/bin/sh', ['-c', `command -v ${b}`], { encoding: 'utf8' }).trim());
+  const libs = new Set<string>();
+  for (const b of bins) for (const m of execFileSync('ldd', [b], { encoding: 'utf8' }).matchAll(/(\/\S+\.so[^\s]*)/g)) libs.add(m[1]!);
+  for (const f of [...bins, ...libs]) {
+    const real = f.replace(/^\/(bin|lib|lib64|sbin)\//, '/usr/$1/');
+    mkdirSync(dirname(join(root, real)), { recursive: true });
+    copyFileSync(f, join(root, real));
+  }
+  for (const l of ['bin', 'lib', 'lib64', 'sbin']) if (existsSync(join(root, 'usr', l))) symlinkSync(`usr/${l}`, join(root, l));
+  symlinkSync('dash', join(root, 'usr/bin/sh'));
+  for (const d of ['root', 'tmp', 'proc', 'dev', 'run', 'etc']) mkdirSync(join(root, d), { recursive: true });
+  writeFileSync(join(root, 'etc/rootfs-marker'), 'tiny\n');
+  return root;
+}
+
+test('EVALH_OS_ROOTFS: a prepared rootfs is the lower layer (the host is not visible), said in the settings', async () => {
+  const rootfs = tinyRootfs();
+  try {
+    expect(describeRoot({ rootfs })).toBe(`prepared rootfs ${rootfs} (copy-on-write overlay)`);
+    const sb = await OsSandbox.start({ rootfs });
+    try {
+      const sh = await PersistentShell.start(sb, { idleMs: 2000, hardMs: 10_000 });
+      const out = (await sh.run('cat /etc/rootfs-marker; echo changed > /etc/rootfs-marker; cat /etc/rootfs-marker; ls -1 /')).text.split('\n');
+      expect(out.slice(0, 2)).toEqual(['tiny', 'changed']);
+      // the rootfs's own top level, none of the host's (var, boot, opt, the checkout's directory)
+      expect(out.slice(2).filter(Boolean)).toEqual(expect.arrayContaining(['bin', 'dev', 'etc', 'proc', 'root', 'tmp', 'usr']));
+      for (const hostOnly of ['var', 'boot', 'opt', process.cwd().split('/')[1]!]) expect(out).not.toContain(hostOnly);
+      expect((await sh.run('ls /usr/share/doc')).text).toMatch(/No such file or directory/);
+      sh.close();
+    } finally {
+      await sb.close();
+    }
+    expect(readFileSync(join(rootfs, 'etc/rootfs-marker'), 'utf8')).toBe('tiny\n');
+  } finally {
+    rmSync(rootfs, { recursive: true, force: true });
+  }
 });
