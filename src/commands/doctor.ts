@@ -35,6 +35,13 @@ const NEEDS: Record<string, Requirement[]> = {
     { what: 'node', probe: { bin: 'node' } },
     { what: 'js-md5 (JS/162)', probe: { npm: 'js-md5' } },
   ],
+  // the agent's sandbox (src/agent/os-sandbox.ts): run as root; items' scripts use python3
+  'agentbench-os': [
+    { what: 'bubblewrap', probe: { bin: 'bwrap' }, apt: 'bubblewrap' },
+    ...(['unshare', 'nsenter', 'setpriv', 'mount'] as const).map((bin) => ({ what: bin, probe: { bin }, apt: bin === 'mount' ? 'mount' : 'util-linux' })),
+    { what: 'script (the agent shell\'s pty)', probe: { bin: 'script' }, apt: 'bsdutils' },
+    { what: 'python3 (item scripts)', probe: { bin: 'python3' }, apt: 'python3' },
+  ],
   ncb: [
     SANDBOX,
     { what: 'pytest', probe: { python: 'pytest' }, apt: 'python3-pytest' },
