@@ -61,10 +61,9 @@ export function agentbenchView(data: ReportData): SuiteView {
     })}</tr>`;
   const head = html`<tr><th class="text">Dataset</th>${runs.map((r, i) => html`<th>${runTag(r, i)}</th>${i > 0 ? html`<th>Δ</th>` : ''}<th>passed</th><th>not evaluable</th>`)}</tr>`;
   const mainTable = html`<h3>Success rate (%)${multi ? ' (Δ vs A)' : ''}</h3>
-    <div class="table-wrap"><table class="num bydataset" id="scores-agentbench"><thead>${head}</thead><tbody>${rows.map((d) => rateRow(d, (i) => (d === 'overall' ? overall(i) : rateOf(i, 'datasets', d))))}</tbody></table></div>
-    ${statusTable(runs, aggs)}${notEvaluableList(runs, aggs)}`;
+    <div class="table-wrap"><table class="num bydataset" id="scores-agentbench"><thead>${head}</thead><tbody>${rows.map((d) => rateRow(d, (i) => (d === 'overall' ? overall(i) : rateOf(i, 'datasets', d))))}</tbody></table></div>`;
   const groups = [...new Set(aggs.flatMap((a) => (isRecord(a.groups) ? Object.keys(a.groups) : [])))].filter((g) => g !== 'dev');
-  const tables =
+  const folders =
     groups.length > 0
       ? html`<h3>Test folders (AgentBench's data/os_interaction/data/1..7)</h3><div class="table-wrap"><table class="num bydataset" id="scores-agentbench-groups"><thead>${head}</thead><tbody>${groups.map((g) => rateRow(g, (i) => rateOf(i, 'groups', g)))}</tbody></table></div>`
       : html``;
@@ -91,8 +90,8 @@ export function agentbenchView(data: ReportData): SuiteView {
   return {
     headline,
     scoresNote: 'Success rate = passed / evaluated episodes; items whose upstream scripts are not published are left out and listed. Open an item to read its episode.',
-    mainTable: html`${mainTable}${raw(`<script type="application/json" id="evalh-view">${scriptJson({ kind: 'agent' })}</script>`)}`,
-    tables,
+    mainTable: html`${mainTable}${folders}${statusTable(runs, aggs)}${notEvaluableList(runs, aggs)}${raw(`<script type="application/json" id="evalh-view">${scriptJson({ kind: 'agent' })}</script>`)}`,
+    tables: html``,
     charts,
   };
 }
