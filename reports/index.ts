@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { RunRow, Store } from '../src/store.js';
 import type { Suite } from '../src/suite.js';
 import { agentbenchCollect, agentbenchDbView } from './agentbench.js';
+import { agentbenchOsCollect, agentbenchOsView } from './agentbench-os.js';
 import { alignbenchCollect, alignbenchView } from './alignbench.js';
 import { humanevalxCollect, humanevalxView, ncbCollect, ncbView } from './code.js';
 import { collectReport, type CollectHooks } from './collect.js';
@@ -26,6 +27,7 @@ const VIEWS: Record<string, SuiteViewBuilder> = {
   ncb: ncbView,
   needle: needleView,
   'agentbench-db': agentbenchDbView,
+  'agentbench-os': agentbenchOsView,
 };
 
 /** Suites whose items carry more than the common fields into the report. */
@@ -35,6 +37,7 @@ const COLLECT: Record<string, CollectHooks> = {
   ncb: ncbCollect,
   needle: needleCollect,
   'agentbench-db': agentbenchCollect,
+  'agentbench-os': agentbenchOsCollect,
 };
 
 export interface BuiltReport {

@@ -1,3 +1,4 @@
+import { agentbenchOs } from '../benchmarks/agentbench-os/index.js';
 import { alignbench } from '../benchmarks/alignbench/index.js';
 import { humanevalX } from '../benchmarks/humaneval-x/index.js';
 import { longbench, longbenchE } from '../benchmarks/longbench/index.js';
@@ -8,11 +9,7 @@ import { agentbenchDb } from '../benchmarks/agentbench-db/index.js';
 import { UsageError } from './errors.js';
 import type { Suite } from './suite.js';
 
-const SUITES: readonly Suite[] = [longbench, longbenchE, longbenchV2, alignbench, humanevalX, ncb, needle, agentbenchDb];
-
-// Suites of the command contract that this version does not carry yet: named so that
-// `evalh run alignbench` says so plainly instead of "unknown suite".
-const PLANNED = ['agentbench-os'];
+const SUITES: readonly Suite[] = [longbench, longbenchE, longbenchV2, alignbench, humanevalX, ncb, needle, agentbenchDb, agentbenchOs];
 
 export function allSuites(): readonly Suite[] {
   return SUITES;
@@ -21,7 +18,6 @@ export function allSuites(): readonly Suite[] {
 export function getSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);
   if (suite) return suite;
-  if (PLANNED.includes(name)) throw new UsageError(`suite "${name}" is not available in this version of evalh yet; available: ${SUITES.map((s) => s.name).join(', ')}`);
   throw new UsageError(`unknown suite "${name}"; available: ${SUITES.map((s) => s.name).join(', ')}`);
 }
 

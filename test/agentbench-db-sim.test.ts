@@ -278,7 +278,10 @@ describe('agentbench-db episodes against scripted agents', () => {
     expect(missing.stderr).toContain('evalh data pull agentbench');
     const add = await runCli(['data', 'add', 'agentbench', join(SHARED, 'data/agentbench'), '--json'], { cwd: work, env: cliEnv(home) });
     expect(add.code, add.stderr).toBe(0);
-    expect(json<{ registered: string[] }>(add).registered.sort()).toEqual(['dbbench/dev.jsonl', 'dbbench/standard.jsonl']);
+    // One asset set for the AgentBench tasks: the DB files and the OS-interaction files.
+    const registered = json<{ registered: string[] }>(add).registered.sort();
+    expect(registered.filter((f) => f.startsWith('dbbench/'))).toEqual(['dbbench/dev.jsonl', 'dbbench/standard.jsonl']);
+    expect(registered.filter((f) => f.startsWith('os_interaction/')).length).toBeGreaterThan(0);
     const r = await runCli(['run', 'agentbench-db', '--datasets', 'dev', '--limit', '3', '--runner', 'reference', '--db-url', url, '--db', join(work, 'reg.db'), '--name', 'reg', '--json'], {
       cwd: work,
       env: cliEnv(home),

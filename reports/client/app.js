@@ -446,30 +446,41 @@
   }
 
   /**
-   * An agent episode (x.turns = [{role, content}], x.status, x.reason): the conversation in
-   * order, the environment's turns (instruction, observations) apart from the agent's.
-   * The first turn, the long task instruction, starts folded.
+   * An agent episode, for every agent suite (reports/agentbench*.ts): x.turns = [{role,
+   * content}], x.status, x.reason, x.answer, x.evaluation; x.omitted = how many opening turns
+   * (the same for every item) the collector left out. The environment's turns (instruction,
+   * task, observations) apart from the agent's; a long instruction starts folded.
    */
   function episode(x) {
     var wrap = el('div', 'episode');
     var head = wrap.appendChild(el('h4', null, 'Episode'));
     if (x.status) head.appendChild(el('span', x.status === 'completed' ? 'badge' : 'badge warn', String(x.status).replace(/_/g, ' ')));
-    if (x.reason) wrap.appendChild(el('p', 'muted', x.reason));
+    if (x.reason) wrap.appendChild(el('p', 'muted', 'Ended: ' + x.reason));
     if (x.setupError) wrap.appendChild(el('p', 'warn', 'Table setup failed: ' + x.setupError));
+    if (x.omitted) wrap.appendChild(el('p', 'muted', 'The instruction and example (' + x.omitted + ' turns, the same for every item) are not repeated here.'));
     var ol = wrap.appendChild(el('ol', 'transcript'));
+    var seenTask = false;
     x.turns.forEach(function (t, i) {
-      var li = ol.appendChild(el('li', 'turn ' + (t.role === 'assistant' ? 'agent' : 'env')));
-      var who = t.role === 'assistant' ? 'Agent' : i === 0 ? 'Task instruction' : i === 2 ? 'Question' : 'Environment';
-      if (i === 0) {
+      var agent = t.role === 'assistant';
+      var li = ol.appendChild(el('li', 'turn ' + (agent ? 'agent' : 'env')));
+      if (!x.omitted && i === 0) {
         var det = li.appendChild(el('details'));
-        det.appendChild(el('summary', 'who', who));
+        det.appendChild(el('summary', 'who', 'Task instruction'));
         det.appendChild(el('pre', 'output', t.content));
-      } else {
-        li.appendChild(el('div', 'who', who));
-        li.appendChild(el('pre', 'output', t.content === '' ? '(empty)' : t.content));
+        return;
       }
+      var who = agent ? 'Agent' : seenTask ? 'Environment' : 'Task';
+      if (!agent) seenTask = true;
+      li.appendChild(el('div', 'who', who));
+      li.appendChild(el('pre', 'output', t.content === '' ? '(empty)' : t.content));
     });
+    if (x.answer !== undefined) wrap.appendChild(el('p', null, 'Answer: ' + (typeof x.answer === 'string' ? x.answer : JSON.stringify(x.answer))));
     if (x.tableMd5) wrap.appendChild(el('p', 'muted', 'Table md5 after the episode ' + x.tableMd5 + (x.expected ? ' · expected ' + x.expected : '')));
+    if (x.evaluation) {
+      var d = wrap.appendChild(el('details'));
+      d.appendChild(el('summary', null, 'Evaluation'));
+      d.appendChild(el('pre', 'output', x.evaluation));
+    }
     return wrap;
   }
 
@@ -493,6 +504,7 @@
       box.appendChild(el('h4', null, 'Output'));
       if (r.o) box.appendChild(el('pre', 'output', r.o));
       else box.appendChild(el('p', 'muted', '(empty output)'));
+      if (r.x && r.x.ne) box.appendChild(el('p', 'warn', r.x.ne + ' (not scored)'));
     }
     if (r.x && Array.isArray(r.x.turns)) box.appendChild(episode(r.x));
     box.appendChild(

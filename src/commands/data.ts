@@ -24,6 +24,7 @@ import { NCB_ASSETS } from '../../benchmarks/ncb/assets.js';
 import { HUMANEVAL_X_ASSETS } from '../../benchmarks/humaneval-x/index.js';
 import { DATA_JSON_URL, V2_ASSETS } from '../../benchmarks/longbench-v2/assets.js';
 import { AGENTBENCH_DB_ASSETS } from '../../benchmarks/agentbench-db/assets.js';
+import { AGENTBENCH_OS_ASSETS } from '../../benchmarks/agentbench-os/assets.js';
 
 export interface DataArgs {
   action: 'pull' | 'add' | 'status';
@@ -46,7 +47,7 @@ const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
   ncb: { files: NCB_ASSETS },
   'humaneval-x': { files: HUMANEVAL_X_ASSETS },
   'longbench-v2': { files: V2_ASSETS, dataFile: { url: DATA_JSON_URL, name: 'data.json' } },
-  agentbench: { files: AGENTBENCH_DB_ASSETS },
+  agentbench: { files: [...AGENTBENCH_DB_ASSETS, ...AGENTBENCH_OS_ASSETS] },
 };
 
 export async function dataCommand(args: DataArgs): Promise<void> {

@@ -40,6 +40,13 @@ const NEEDS: Record<string, Requirement[]> = {
     { what: 'mariadb-install-db', probe: { file: '/usr/bin/mariadb-install-db' }, apt: 'mariadb-server-core' },
     { what: 'my_print_defaults (run by mariadb-install-db)', probe: { file: '/usr/bin/my_print_defaults' }, apt: 'mariadb-client-core' },
   ],
+  // the agent's sandbox (src/agent/os-sandbox.ts): run as root; items' scripts use python3
+  'agentbench-os': [
+    { what: 'bubblewrap', probe: { bin: 'bwrap' }, apt: 'bubblewrap' },
+    ...(['unshare', 'nsenter', 'setpriv', 'mount'] as const).map((bin) => ({ what: bin, probe: { bin }, apt: bin === 'mount' ? 'mount' : 'util-linux' })),
+    { what: 'script (the agent shell\'s pty)', probe: { bin: 'script' }, apt: 'bsdutils' },
+    { what: 'python3 (item scripts)', probe: { bin: 'python3' }, apt: 'python3' },
+  ],
   ncb: [
     SANDBOX,
     { what: 'pytest', probe: { python: 'pytest' }, apt: 'python3-pytest' },
