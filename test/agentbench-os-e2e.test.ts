@@ -183,8 +183,42 @@ function processesWith(needle: string): number[] {
   return out;
 }
 
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks), or undefined once the process is gone. */
+function startTime(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function nsOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 200);
+  } catch {
+    return '(gone)';
+  }
+}
+
 function inNamespaceOf(pid: number): number[] {
-  const ns = readlinkSync(`/proc/${pid}/ns/pid`);
+  const ns = nsOf(pid);
+  if (ns === undefined) return [];
   return readdirSync('/proc')
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
@@ -213,18 +247,22 @@ test('kill -9 of evalh mid-episode: no sandbox process survives; the next start 
     for (let i = 0; i < 300; i++) {
       await new Promise((r) => setTimeout(r, 100));
       bwrap = processesWith(tag);
-      const init = bwrap.find((p) => readlinkSync(`/proc/${p}/ns/pid`) !== mine);
+      // (processes come and go meanwhile: a vanished one reads as undefined / '(gone)')
+      const init = bwrap.find((p) => nsOf(p) !== undefined && nsOf(p) !== mine);
       inside = init !== undefined ? inNamespaceOf(init) : [];
-      if (inside.some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('succeed'))) break;
+      if (inside.some((p) => cmdline(p).includes('succeed'))) break;
     }
     expect(bwrap.length).toBeGreaterThan(0);
     expect(inside.length).toBeGreaterThanOrEqual(5); // init, keeper, script, bash, the daemon
     const nsenters = processesWith('nsenter').filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--target='));
+    // A pid with its start time: under a full test run pids are reused quickly, and a new
+    // process that got one of these numbers is not a survivor.
+    const watched = [...inside, ...bwrap, ...nsenters].map((p) => ({ pid: p, started: startTime(p) }));
     child.kill('SIGKILL');
     await done;
-    let left: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      left = [...inside, ...bwrap, ...nsenters].filter((p) => existsSync(`/proc/${p}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${p}/status`, 'utf8')));
+    let left: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      left = watched.filter((w) => w.started !== undefined && startTime(w.pid) === w.started && !isZombie(w.pid)).map((w) => `${w.pid}: ${cmdline(w.pid)}`);
       if (left.length === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
