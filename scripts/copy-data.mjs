@@ -1,6 +1,6 @@
 // tsc copies no data files; the runtime reads a few (jieba tables, built-in samples) next to
 // the compiled modules, so mirror every non-TypeScript file of the source folders into dist/.
-import { cpSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync } from 'node:fs';
 
 const folders = ['src', 'benchmarks', 'runners', 'reports'];
 for (const folder of folders) {
@@ -10,3 +10,7 @@ for (const folder of folders) {
     filter: (path) => !path.endsWith('.ts'),
   });
 }
+
+// The package's bin: `npx evalh` in a checkout runs this file directly, so it must be
+// executable (tsc writes 0644).
+if (existsSync('dist/src/cli.js')) chmodSync('dist/src/cli.js', 0o755);
