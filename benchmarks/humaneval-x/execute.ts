@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bind, ExecResult, ExecSpec, Limits, Sandbox, Step, StepResult } from '../../src/sandbox/index.js';
+import { capBytes, closeProcessSandbox, processSandbox } from '../../src/sandbox/shared.js';
 import { GO_PACKAGES, TIMEOUT_S, type Language } from './languages.js';
 import type { Program } from './program.js';
 
@@ -191,30 +192,15 @@ function logOf(steps: StepResult[]): string {
     const status = s.timedOut || s.killedReason ? `killed (${s.killedReason ?? 'wall'})` : s.signal ? `signal ${s.signal}` : `exit ${s.exitCode}`;
     parts.push(`$ ${s.argv.map((a) => a.split('/').pop()).join(' ')}  [${status}, ${Math.round(s.wallMs)} ms]${out ? '\n' + out : ''}`);
   }
-  return cap(parts.join('\n'), LOG_BYTES);
+  return capBytes(parts.join('\n'), LOG_BYTES);
 }
 
-export function cap(s: string, bytes: number): string {
-  const b = Buffer.from(s, 'utf8');
-  if (b.length <= bytes) return s;
-  return b.subarray(0, bytes).toString('utf8').replace(/\uFFFD$/, '') + `\n… (${b.length - bytes} more bytes)`;
-}
+export const getSandbox = processSandbox;
 
-// One sandbox per process, created on the first program to run. It removes its sample
-// directories and cgroups itself when the process exits; tests close it explicitly.
-let sandbox: Promise<Sandbox> | undefined;
-
-export function getSandbox(): Promise<Sandbox> {
-  // Loaded on first use: listing suites or reading data never touches the sandbox.
-  sandbox ??= import('../../src/sandbox/index.js').then(({ Sandbox }) => Sandbox.create({ unsafe: process.env.EVALH_UNSAFE_NO_SANDBOX === '1' }));
-  return sandbox;
-}
-
-/** Closes the process's sandbox (tests; the CLI closes it when the event loop drains). */
+/** Closes the process's sandbox (tests); the next program makes a new one and checks its toolchain again. */
 export async function closeSandbox(): Promise<void> {
-  const s = sandbox;
-  sandbox = undefined;
-  if (s) await (await s).close();
+  preflights.clear();
+  await closeProcessSandbox();
 }
 
 // Once per language and process, a trivial program proves the toolchain works inside the

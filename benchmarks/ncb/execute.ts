@@ -1,6 +1,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Bind, ExecSpec, Sandbox, StepResult } from '../../src/sandbox/index.js';
+import { capBytes, closeProcessSandbox, processSandbox } from '../../src/sandbox/shared.js';
 import { JAVA_LIBRARIES, javaCompileGap, javaRunGap, pythonGap, type Gap, type GapContext, type JavaLibrary } from './environment.js';
 import { javaFiles, testClassName } from './java.js';
 import { parseJUnitXml, type Report, type TestCase } from './junit-xml.js';
@@ -273,41 +274,19 @@ function logOf(steps: StepResult[], extra?: string): string {
     parts.push(`$ ${s.argv.map((a) => a.split('/').pop()).join(' ')}  [${status}, ${Math.round(s.wallMs)} ms]${out ? '\n' + tail(out, LOG_BYTES / 2) : ''}`);
   }
   if (extra) parts.push(extra);
-  return cap(parts.join('\n'), LOG_BYTES);
+  return capBytes(parts.join('\n'), LOG_BYTES);
 }
 
 function tail(s: string, chars: number): string {
   return s.length <= chars ? s : `… ${s.slice(s.length - chars)}`;
 }
 
-export function cap(s: string, bytes: number): string {
-  const b = Buffer.from(s, 'utf8');
-  if (b.length <= bytes) return s;
-  return b.subarray(0, bytes).toString('utf8').replace(/\uFFFD$/, '') + `\n… (${b.length - bytes} more bytes)`;
-}
+export const getSandbox = processSandbox;
 
-// One sandbox per process, created on the first sample to run.
-let sandbox: Promise<Sandbox> | undefined;
-
-export function getSandbox(): Promise<Sandbox> {
-  if (!sandbox) {
-    // Loaded on first use: listing suites or reading data never touches the sandbox.
-    const made = import('../../src/sandbox/index.js').then(({ Sandbox }) => Sandbox.create({ unsafe: process.env.EVALH_UNSAFE_NO_SANDBOX === '1' }));
-    sandbox = made;
-    made.then(
-      (sb) => process.once('beforeExit', () => void sb.close()),
-      () => undefined,
-    );
-  }
-  return sandbox;
-}
-
-/** Closes the process's sandbox (tests; the CLI closes it when the event loop drains). */
+/** Closes the process's sandbox (tests); the next sample makes a new one and checks its toolchain again. */
 export async function closeSandbox(): Promise<void> {
-  const s = sandbox;
-  sandbox = undefined;
   preflights.clear();
-  if (s) await (await s.catch(() => undefined))?.close();
+  await closeProcessSandbox();
 }
 
 // Once per language and process, a trivial sample proves the toolchain works inside the

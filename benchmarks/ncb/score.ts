@@ -1,9 +1,10 @@
 import { sha256 } from '../../src/hash.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { capBytes } from '../../src/sandbox/shared.js';
 import type { ItemScore } from '../../src/suite.js';
 import { describeGaps, notEvaluableReason, pathLiterals, testSource, type Gap, type GapContext } from './environment.js';
 import { extractJavaCode, extractPythonCode } from './extract.js';
-import { cap, findToolchain, getSandbox, javaSpec, javaVerdict, missingTools, preflight, pythonSpec, pythonVerdict, type Toolchain, type Verdict } from './execute.js';
+import { findToolchain, getSandbox, javaSpec, javaVerdict, missingTools, preflight, pythonSpec, pythonVerdict, type Toolchain, type Verdict } from './execute.js';
 import type { Outcome, Target } from './records.js';
 import { splitSpec, type Lang } from './splits.js';
 
@@ -48,7 +49,7 @@ export async function scoreAnswer(item: { dataset: string; target: unknown }, ou
       outcome: v.outcome,
       ...(v.tests ? { tests: v.tests } : {}),
       log: v.log,
-      code: cap(Array.isArray(code) ? code.join('\n// ---- next block ----\n') : code, 16_384),
+      code: capBytes(Array.isArray(code) ? code.join('\n// ---- next block ----\n') : code, 16_384),
     };
     if (v.outcome === 'passed') return done(t, 'passed', 1, scores);
     const reason = await environmentReason(split.lang, t, v, isReference, sandbox, toolchain);
