@@ -4,8 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, OVERALL } from '../benchmarks/alignbench/categories.js';
 import { pyRound } from '../src/metrics/pyround.js';
-import { canvasInk, launchBrowser, openReport, type OpenedReport } from './helpers/browser.js';
-import { ROOT, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
+import { canvasInk, launchBrowser, reportSession, type OpenedReport } from './helpers/browser.js';
+import { ROOT, cliEnv, json, tempDir } from './helpers/cli.js';
 import { startSimServer, type SimRequest, type SimServer } from './helpers/sim-server.js';
 import { DOUBLE_QUOTED, SAMPLE, simAnswer, simJudge } from './fixtures/alignbench/sims.js';
 
@@ -59,19 +59,7 @@ let judgeA: SimServer;
 let judgeB: SimServer;
 let cwd: string;
 let env: NodeJS.ProcessEnv;
-const opened: OpenedReport[] = [];
-
-async function cli(args: string[], expectCode = 0) {
-  const r = await runCli(args, { cwd, env });
-  expect(r.code, `evalh ${args.join(' ')}\n${r.stderr}`).toBe(expectCode);
-  return r;
-}
-
-async function open(file: string): Promise<OpenedReport> {
-  const r = await openReport(browser, file);
-  opened.push(r);
-  return r;
-}
+const { cli, open, closeAll } = reportSession(() => ({ browser, cwd, env }));
 
 /** Nothing but the file itself was requested, nothing went wrong, both charts have ink and data. */
 async function expectHealthyPage(r: OpenedReport): Promise<void> {
@@ -128,7 +116,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const r of opened) await r.close().catch(() => {});
+  await closeAll();
   await browser?.close();
   await Promise.all([model?.close(), judgeA?.close(), judgeB?.close()]);
   if (cwd) rmSync(cwd, { recursive: true, force: true });

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canvasInk, launchBrowser, openReport, type OpenedReport } from './helpers/browser.js';
-import { ROOT, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
+import { canvasInk, launchBrowser, reportSession, type OpenedReport } from './helpers/browser.js';
+import { ROOT, cliEnv, json, tempDir } from './helpers/cli.js';
 
 // evalh report for the code suites, end to end: real runs of the built CLI (HumanEval-X's
 // reference run, an import of a samples file with wrong and hostile generations, NCB's
@@ -20,19 +20,7 @@ type NcbShow = { scores: Record<string, number>; allItems: Record<string, number
 let browser: Browser;
 let cwd: string;
 let env: NodeJS.ProcessEnv;
-const opened: OpenedReport[] = [];
-
-async function cli(args: string[], expectCode = 0) {
-  const r = await runCli(args, { cwd, env });
-  expect(r.code, `evalh ${args.join(' ')}\n${r.stderr}`).toBe(expectCode);
-  return r;
-}
-
-async function open(file: string): Promise<OpenedReport> {
-  const r = await openReport(browser, file);
-  opened.push(r);
-  return r;
-}
+const { cli, open, closeAll } = reportSession(() => ({ browser, cwd, env }));
 
 async function expectHealthyPage(r: OpenedReport, chart: string): Promise<void> {
   expect(r.problems).toEqual([]);
@@ -73,7 +61,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const r of opened) await r.close().catch(() => {});
+  await closeAll();
   await browser?.close();
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, type ItemRecord } from '../src/store.js';
-import { canvasInk, launchBrowser, openReport, type OpenedReport } from './helpers/browser.js';
-import { ROOT, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
+import { canvasInk, launchBrowser, reportSession, type OpenedReport } from './helpers/browser.js';
+import { ROOT, cliEnv, json, tempDir } from './helpers/cli.js';
 
 // evalh report, end to end: real runs made with the built CLI, the report opened from disk
 // in a real headless Chromium. Screenshots go to test-artifacts/ (git-ignored).
@@ -23,19 +23,7 @@ type ShowEDoc = { run: string; scores: Record<string, Record<string, number | nu
 let browser: Browser;
 let cwd: string;
 let env: NodeJS.ProcessEnv;
-const opened: OpenedReport[] = [];
-
-async function cli(args: string[], expectCode = 0) {
-  const r = await runCli(args, { cwd, env });
-  expect(r.code, `evalh ${args.join(' ')}\n${r.stderr}`).toBe(expectCode);
-  return r;
-}
-
-async function open(file: string): Promise<OpenedReport> {
-  const r = await openReport(browser, file);
-  opened.push(r);
-  return r;
-}
+const { cli, open, closeAll } = reportSession(() => ({ browser, cwd, env }));
 
 /** The same checks for every report: nothing but the file itself was requested, nothing went wrong, every chart has ink. */
 async function expectHealthyPage(r: OpenedReport): Promise<string[]> {
@@ -96,7 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const r of opened) await r.close().catch(() => {});
+  await closeAll();
   await browser?.close();
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { runCli } from './cli.js';
 
 // A real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, for the
 // report tests. Nothing may leave the machine: every request that is not file:// is
@@ -76,4 +78,29 @@ export function canvasInk(page: Page, selector: string): Promise<number> {
     }
     return ink;
   });
+}
+
+/**
+ * What every report test repeats: evalh run in the test's folder (exit code checked, stderr in
+ * the message) and reports opened in the test's browser, kept so they close together.
+ * `ctx` is read at each call: the folder and browser are made in beforeAll.
+ */
+export function reportSession(ctx: () => { browser: Browser; cwd: string; env: NodeJS.ProcessEnv }) {
+  const opened: OpenedReport[] = [];
+  return {
+    async cli(args: string[], expectCode = 0) {
+      const { cwd, env } = ctx();
+      const r = await runCli(args, { cwd, env });
+      expect(r.code, `evalh ${args.join(' ')}\n${r.stderr}`).toBe(expectCode);
+      return r;
+    },
+    async open(file: string): Promise<OpenedReport> {
+      const r = await openReport(ctx().browser, file);
+      opened.push(r);
+      return r;
+    },
+    async closeAll(): Promise<void> {
+      for (const r of opened) await r.close().catch(() => {});
+    },
+  };
 }
