@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EvalhError } from './errors.js';
+import { EvalhError, UsageError } from './errors.js';
+import { evalhVersion } from './version.js';
 
 // Command modules are imported inside their handlers so that `evalh --help` does not
 // load SQLite, tokenizers or jieba.
@@ -176,22 +177,61 @@ function cli(argv: string[]): Argv {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`evalh: ${msg}\nRun \`evalh --help\` for usage.\n`);
-      process.exit(2);
+      throw new UsageError(`${msg}\nRun \`evalh ${commandOf(hideBin(process.argv))}--help\` for usage.`);
     });
 }
 
+const COMMANDS = ['run', 'import', 'list', 'show', 'report', 'compare', 'gate', 'merge', 'rejudge', 'doctor', 'data'];
+
+/** The command a parser error belongs to ("run "), so its help is the one pointed at. */
+function commandOf(argv: string[]): string {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return first !== undefined && COMMANDS.includes(first) ? `${first} ` : '';
+}
+
+/** Node errors about a path that escaped a command's own checks: still bad input, said plainly. */
+function pathProblem(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.path !== 'string') return undefined;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EISDIR: 'is a folder, where a file was expected',
+    ENOTDIR: 'is not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'name too long',
+  };
+  return err.code !== undefined && why[err.code] ? `${err.path}: ${why[err.code]}` : undefined;
+}
+
 async function main(): Promise<void> {
+  const argv = hideBin(process.argv);
+  const json = argv.includes('--json');
+  // Track whether the command already printed its document (a failed gate prints its
+  // verdict, then exits 1): --json promises exactly one document on stdout.
+  let printed = false;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    printed = true;
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  const fail = (code: number, message: string, detail?: string) => {
+    process.stderr.write(`evalh: ${message}\n${detail ? `${detail}\n` : ''}`);
+    if (json && !printed) write(`${JSON.stringify({ error: { code, message } })}\n`);
+    process.exitCode = code;
+  };
   try {
-    await cli(hideBin(process.argv)).parseAsync();
+    await cli(argv).parseAsync();
   } catch (e) {
-    if (e instanceof EvalhError) {
-      process.stderr.write(`evalh: ${e.message}\n`);
-      process.exitCode = e.exitCode;
-      return;
-    }
-    process.stderr.write(`evalh: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
+    if (e instanceof EvalhError) return fail(e.exitCode, e.message);
+    const path = pathProblem(e);
+    if (path) return fail(2, path);
+    fail(
+      1,
+      `internal error: ${(e as Error)?.message ?? String(e)}`,
+      `This is a bug in evalh ${evalhVersion}, not in your input: please report it to the evalh maintainers with the command line and this trace:\n${(e as Error)?.stack ?? String(e)}`,
+    );
   }
 }
 

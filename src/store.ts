@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EvalhError } from './errors.js';
 
 // The store is the only module that writes SQL. One row per run, one row per (run, item);
@@ -122,16 +124,66 @@ interface RawRun {
 
 export class StoreError extends EvalhError {}
 
+/**
+ * Opens `file` as an evalh store and proves it is one before anything is written to it
+ * (setting WAL mode alone rewrites the header of any SQLite file): a missing file is
+ * created only when `create`, a directory, a non-database or somebody else's database is
+ * refused with exit 2, and a file this call created is removed again if opening fails.
+ */
+function openChecked(file: string, create: boolean): Database.Database {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') {
+      throw new StoreError(`cannot read the store ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2);
+    }
+  }
+  if (st?.isDirectory()) throw new StoreError(`${file} is a directory, not an evalh results store; pass --db FILE`, 2);
+  if (!st && !create) throw new StoreError(`no store at ${file} (pass --db FILE)`, 2);
+  if (!st) {
+    const dir = dirname(file);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new StoreError(`cannot create the store ${file}: ${dir} cannot be made a folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 2);
+    }
+  } else if (!st.isFile()) {
+    throw new StoreError(`${file} is not a regular file, not an evalh results store`, 2);
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: !create });
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    const problem = tables.length === 0
+      ? create ? undefined : st?.size === 0 ? 'an empty file' : 'an empty database'
+      : ['meta', 'runs', 'items'].every((t) => tables.includes(t))
+        ? undefined
+        : `an SQLite database of something else (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''})`;
+    if (problem) throw new StoreError(`${file} is not an evalh results store (${problem})`, 2);
+    return db;
+  } catch (e) {
+    db?.close();
+    if (!st) for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true });
+    if (e instanceof StoreError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new StoreError(`${file} is not an evalh results store (not an SQLite database)`, 2);
+    if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+      throw new StoreError(`cannot open the store ${file} (${(e as Error).message}); check the path and its permissions`, 2);
+    }
+    throw e;
+  }
+}
+
 export class Store {
   private readonly db: Database.Database;
   private readonly upsertItem: Database.Statement;
 
-  private constructor(readonly file: string) {
-    try {
-      this.db = new Database(file);
-    } catch (e) {
-      throw new StoreError(`cannot open store ${file}: ${(e as Error).message}`, 2);
-    }
+  private constructor(
+    readonly file: string,
+    create: boolean,
+  ) {
+    this.db = openChecked(file, create);
     // WAL lets a reader (show, report) and a writer work at once; NORMAL sync keeps every
     // committed row through a process crash (kill -9), which is the failure we design for.
     this.db.pragma('journal_mode = WAL');
@@ -155,8 +207,24 @@ export class Store {
       WHERE items.status <> 'done' OR (items.error_kind = 'not_evaluable' AND excluded.status = 'done')`);
   }
 
+  /**
+   * A store to write to (run, import, merge --into): created with its folder when missing;
+   * an existing file must be an evalh store (or an empty database) and is never touched
+   * otherwise.
+   */
   static open(file: string): Store {
-    return new Store(file);
+    return new Store(file, true);
+  }
+
+  /** A store that must already exist (list, show, report, compare, gate, rejudge): nothing is ever created. */
+  static openExisting(file: string): Store {
+    return new Store(file, false);
+  }
+
+  /** Throws the StoreError (exit 2) that `openExisting` would, without keeping the file open (merge's inputs). */
+  static check(file: string): void {
+    const db = openChecked(file, false);
+    db.close();
   }
 
   private migrate(): void {

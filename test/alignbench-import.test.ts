@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
+import { ROOT, cliEnv, json, runCli, tempDir, jsonError } from './helpers/cli.js';
 import { itemRows } from './fixtures/alignbench/sims.js';
 
 // `evalh import alignbench <judgment.jsonl>` on a judge.py judgment file written for these
@@ -161,7 +161,7 @@ describe('evalh import alignbench', () => {
       const r = await runCli(['import', 'alignbench', file, '--name', 'bad', '--json'], { cwd, env });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
-      expect(r.stdout).toBe('');
+      expect(jsonError(r).code).toBe(2);
       expect(existsSync(db)).toBe(false);
     });
   }

@@ -197,7 +197,7 @@ describe('evalh compare on stored runs', () => {
   it('refuses runs of different suites (exit 2)', async () => {
     const r = await ws.cli(['compare', 'S1', 'E1', '--db', ws.db, '--json']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 2, message: expect.stringMatching(/different suites/) } });
     expect(r.stderr).toMatch(/different suites.*S1 \(longbench\).*E1 \(longbench-e\)/);
   });
 });

@@ -7,7 +7,7 @@ import type { GgufRunner } from '../runners/gguf.js';
 import type { RunnerCall } from '../runners/types.js';
 import { truncateMiddle } from '../src/tokenizers/truncate.js';
 import { TINY_CHAT_TEMPLATE, writeTinyLlama } from './fixtures/gguf/tiny-llama.js';
-import { cliEnv, json, runCli, tempDir } from './helpers/cli.js';
+import { cliEnv, json, runCli, tempDir, jsonError } from './helpers/cli.js';
 
 // `--gguf FILE`: a GGUF model run in-process through node-llama-cpp. The test writes its own
 // tiny model (random weights, byte-level BPE vocabulary, a chat template in the metadata), so
@@ -45,7 +45,7 @@ describe('evalh run --gguf: usage errors (no node-llama-cpp needed)', () => {
     const missing = await runCli(['run', 'longbench', '--sample', '--gguf', join(dir, 'nope.gguf'), '--json'], { cwd: dir, env });
     expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toMatch(/--gguf .*nope\.gguf: no such file/);
-    expect(missing.stdout).toBe('');
+    expect(jsonError(missing).code).toBe(2);
 
     const notGguf = join(dir, 'not.gguf');
     writeFileSync(notGguf, 'definitely not a model');
@@ -64,7 +64,7 @@ describe('evalh run --gguf: usage errors (no node-llama-cpp needed)', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/optional package node-llama-cpp, which is not installed/);
     expect(r.stderr).toMatch(/npm install node-llama-cpp@\d+\.\d+\.\d+/);
-    expect(r.stdout).toBe('');
+    expect(jsonError(r).code).toBe(2);
   });
 });
 

@@ -8,7 +8,7 @@ import { fillCotAnswer, fillTemplate } from '../benchmarks/longbench-v2/prompt.j
 import type { Target } from '../benchmarks/longbench-v2/records.js';
 import { readJsonRecords } from '../src/json-records.js';
 import { pyStrip } from '../src/metrics/pystr.js';
-import { cliEnv, json, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { cliEnv, json, ROOT, runCli, tempDir, jsonError } from './helpers/cli.js';
 import { V2_SHARED, v2Records, writeData } from './helpers/longbench-v2.js';
 
 // Parity with the official scripts on project-made files (test/fixtures/longbench-v2, made by
@@ -103,7 +103,7 @@ describe('bad input: exit 2, file, line and field named, nothing written', () =>
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
+    expect(jsonError(r).code).toBe(2);
     expect(existsSync(db)).toBe(false);
   });
 

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { typed } from '../argv.js';
 import { UsageError } from '../errors.js';
 import { pyRound } from '../metrics/pyround.js';
 import { log } from '../progress.js';
@@ -23,13 +23,11 @@ export interface CompareArgs {
 
 /** Reads an existing store; comparing never creates one. */
 export function readStore<T>(db: string, f: (s: Store) => T): T {
-  const file = resolve(db);
-  if (!existsSync(file)) throw new UsageError(`no store at ${file} (pass --db)`);
-  return withStore(file, f);
+  return withStore(resolve(db), f);
 }
 
 export function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not ${seed}`);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not ${typed('--seed', seed)}`);
 }
 
 export function findRun(store: Store, name: string): RunRow {

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileKind, writeFileAtomic } from '../files.js';
 import { dirname, resolve } from 'node:path';
+import { typed } from '../argv.js';
 import { InputError, RunFailedError, UsageError } from '../errors.js';
 import { pyRound } from '../metrics/pyround.js';
 import { log } from '../progress.js';
@@ -156,10 +158,14 @@ function thresholdsFor(config: GateConfig | undefined, suite: string, dataset: s
 }
 
 function checkArgs(args: GateArgs): void {
-  if (!(Number.isFinite(args.maxDrop) && args.maxDrop >= 0)) throw new UsageError(`--max-drop must be a number of points ≥ 0, not ${args.maxDrop}`);
-  if (!(args.alpha > 0 && args.alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not ${args.alpha}`);
+  if (!(Number.isFinite(args.maxDrop) && args.maxDrop >= 0)) throw new UsageError(`--max-drop must be a number of points ≥ 0, not ${typed('--max-drop', args.maxDrop)}`);
+  if (!(args.alpha > 0 && args.alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not ${typed('--alpha', args.alpha)}`);
   checkSeed(args.seed);
-  if (args.junit !== undefined && !existsSync(dirname(resolve(args.junit)))) throw new UsageError(`--junit: no directory ${dirname(resolve(args.junit))}`);
+  if (args.junit !== undefined) {
+    const file = resolve(args.junit);
+    if (fileKind(file) === 'directory') throw new UsageError(`--junit ${file} is a directory; give a file name (e.g. ${resolve(file, 'gate.xml')})`);
+    if (fileKind(dirname(file)) !== 'directory') throw new UsageError(`--junit ${file}: no folder ${dirname(file)}`);
+  }
 }
 
 export async function gateCommand(args: GateArgs): Promise<void> {
@@ -203,10 +209,7 @@ export async function gateCommand(args: GateArgs): Promise<void> {
   process.stdout.write(args.json ? `${JSON.stringify(doc)}\n` : markdown(doc));
   if (args.junit !== undefined) {
     // Written whole or not at all: a CI step never reads half a file.
-    const file = resolve(args.junit);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, junit(doc));
-    renameSync(tmp, file);
+    writeFileAtomic(resolve(args.junit), junit(doc), '--junit');
   }
   if (!doc.passed) throw new RunFailedError(`gate failed: ${doc.failed.join(', ')} dropped significantly by more than allowed`);
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 import { Store } from '../store.js';
 import { allSuites } from '../suites.js';
 import { table } from '../table.js';
@@ -18,7 +19,9 @@ export async function listCommand(args: ListArgs): Promise<void> {
     return;
   }
   const file = resolve(args.db);
-  // Listing must not create a store as a side effect.
+  // Listing must not create a store as a side effect. No store yet in an existing folder is
+  // simply no runs; a folder that does not exist is a wrong --db.
+  if (!existsSync(file) && !existsSync(dirname(file))) throw new UsageError(`no store at ${file}: the folder ${dirname(file)} does not exist (pass --db FILE)`);
   const runs = existsSync(file) ? withStore(file, (s) => s.listRuns().map((r) => ({ ...r, counts: s.itemCounts(r.id) }))) : [];
   if (args.json) {
     const doc = runs.map((r) => ({
@@ -35,7 +38,7 @@ export async function listCommand(args: ListArgs): Promise<void> {
     return;
   }
   if (runs.length === 0) {
-    process.stdout.write(`no runs in ${file}\n`);
+    process.stdout.write(existsSync(file) ? `no runs in ${file}\n` : `no runs: no store at ${file} yet\n`);
     return;
   }
   const rows = runs.map((r) => [
@@ -49,8 +52,9 @@ export async function listCommand(args: ListArgs): Promise<void> {
   process.stdout.write(`${table(['Run', 'Suite', 'Status', 'Items', 'Created (UTC)', 'Tags'], rows)}\n`);
 }
 
+/** Opens an existing store (never creates one) for `f`, and closes it. */
 export function withStore<T>(file: string, f: (s: Store) => T): T {
-  const store = Store.open(file);
+  const store = Store.openExisting(file);
   try {
     return f(store);
   } finally {

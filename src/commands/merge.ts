@@ -16,23 +16,15 @@ export async function mergeCommand(args: MergeArgs): Promise<void> {
   const into = resolve(args.into);
   const sources = args.dbs.map((d) => resolve(d));
   for (const s of sources) {
-    if (!existsSync(s)) throw new UsageError(`${s}: no such store`);
     if (s === into) throw new UsageError(`${s} is both a source and --into`);
+    Store.check(s); // exit 2 before anything is created: missing, a folder, not an evalh store
   }
   const created = !existsSync(into);
   const store = Store.open(into);
   const statuses = new Map<string, RunStatus[]>();
   try {
     for (const s of sources) {
-      let touched;
-      try {
-        touched = store.mergeFrom(s);
-      } catch (e) {
-        const msg = (e as Error).message;
-        if (/no such table/.test(msg)) throw new UsageError(`${s} is not an evalh store (${msg})`);
-        throw e;
-      }
-      for (const t of touched) statuses.set(t.name, [...(statuses.get(t.name) ?? []), t.status]);
+      for (const t of store.mergeFrom(s)) statuses.set(t.name, [...(statuses.get(t.name) ?? []), t.status]);
     }
     const runs = [];
     for (const [name, seen] of statuses) {

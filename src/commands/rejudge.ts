@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ReplayRunner } from '../../runners/replay.js';
 import { UsageError } from '../errors.js';
@@ -25,8 +24,7 @@ export interface RejudgeArgs {
 /** Judges an existing run's answers with another judge, as a new run: the model is not asked again. */
 export async function rejudgeCommand(args: RejudgeArgs): Promise<void> {
   const file = resolve(args.db);
-  if (!existsSync(file)) throw new UsageError(`no store at ${file} (pass --db)`);
-  const store = Store.open(file);
+  const store = Store.openExisting(file);
   const stopper = new AbortController();
   const onSignal = () => stopper.abort();
   process.on('SIGINT', onSignal);

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { buildReport } from '../../reports/index.js';
 import { UsageError } from '../errors.js';
+import { fileKind, writeFileAtomic } from '../files.js';
 import { Store, type RunRow } from '../store.js';
 import { getSuite } from '../suites.js';
 import { evalhVersion } from '../version.js';
@@ -16,13 +16,14 @@ export interface ReportArgs {
 /** Writes one self-contained HTML report of one run, or of several runs side by side. */
 export async function reportCommand(args: ReportArgs): Promise<void> {
   const file = resolve(args.db);
-  if (!existsSync(file)) throw new UsageError(`no store at ${file} (pass --db)`);
   const out = resolve(args.o ?? 'report.html');
+  // Checked before the (possibly long) build, and again by the write.
+  if (fileKind(out) === 'directory') throw new UsageError(`-o ${out} is a directory; give a file name (e.g. ${resolve(out, 'report.html')})`);
   const names = args.runs.map(String);
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) throw new UsageError(`run "${twice[0]}" is named twice`);
 
-  const store = Store.open(file);
+  const store = Store.openExisting(file);
   let report;
   try {
     const found = names.map((n) => store.findRun(n));
@@ -43,16 +44,7 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
     store.close();
   }
 
-  // Written next to the target and renamed into place: never a half-written report.
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, report.html);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(out, report.html, '-o'); // never a half-written report
 
   if (args.json) process.stdout.write(`${JSON.stringify({ report: out, runs: names })}\n`);
   else process.stdout.write(`wrote ${out} (${names.length} run${names.length > 1 ? 's' : ''}, ${report.items.toLocaleString('en-US')} items)\n`);

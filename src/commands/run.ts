@@ -5,6 +5,7 @@ import { ReferenceRunner } from '../../runners/reference.js';
 import { ReplayRunner } from '../../runners/replay.js';
 import type { GgufRunner } from '../../runners/gguf.js';
 import type { Runner } from '../../runners/types.js';
+import { typed } from '../argv.js';
 import { UsageError } from '../errors.js';
 import { canonicalJson, sha256 } from '../hash.js';
 import { log } from '../progress.js';
@@ -191,10 +192,11 @@ function checkFlags(args: RunArgs, suite: Suite): void {
     ['--retries', args.retries, 0],
     ['--limit', args.limit, 1],
     ['--max-length', args.maxLength, 2],
+    ['--judge-concurrency', args.judgeConcurrency, 1],
   ] as const) {
-    if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new UsageError(`${flag} must be a number ≥ ${min} (got ${String(v)})`);
+    if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new UsageError(`${flag} must be a number ≥ ${min} (got ${typed(flag, v)})`);
   }
-  if (!(args.errorBudget >= 0 && args.errorBudget <= 1)) throw new UsageError('--error-budget must be between 0 and 1');
+  if (!(args.errorBudget >= 0 && args.errorBudget <= 1)) throw new UsageError(`--error-budget must be between 0 and 1 (got ${typed('--error-budget', args.errorBudget)})`);
   for (const e of endpoints(args)) {
     try {
       const u = new URL(e);
@@ -216,7 +218,7 @@ function checkGgufFlags(args: RunArgs): void {
   for (const [flag, v, min] of flags) {
     if (v === undefined) continue;
     if (!args.gguf) throw new UsageError(`${flag} goes with --gguf FILE`);
-    if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer ≥ ${min} (got ${String(v)})`);
+    if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer ≥ ${min} (got ${typed(flag, v)})`);
   }
 }
 

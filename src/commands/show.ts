@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { summarizeRun } from '../run.js';
@@ -15,7 +14,6 @@ export interface ShowArgs {
 
 export async function showCommand(args: ShowArgs): Promise<void> {
   const file = resolve(args.db);
-  if (!existsSync(file)) throw new UsageError(`no store at ${file} (pass --db)`);
   withStore(file, (store) => {
     const run = store.findRun(args.run);
     if (!run) {

@@ -54,3 +54,10 @@ export function json<T = Record<string, unknown>>(r: CliResult): T {
     throw new Error(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\n--- stderr:\n${r.stderr}`);
   }
 }
+
+/** The one JSON error document a failing `--json` command prints on stdout. */
+export function jsonError(r: CliResult): { code: number; message: string } {
+  const doc = json<{ error?: { code: number; message: string } }>(r);
+  if (!doc.error) throw new Error(`stdout is not an error document:\n${r.stdout}`);
+  return doc.error;
+}
