@@ -49,6 +49,18 @@ export function fingerprintParts(plan: Pick<RunPlan, 'source' | 'runner' | 'fing
   };
 }
 
+/** How the data selection of two invocations differs (--datasets, --limit, --sample, --data, --preset), for the refusal message; undefined when it does not. */
+export function selectionChange(before: unknown, now: unknown): string | undefined {
+  if (!before || !now) return undefined;
+  const a = before as Record<string, unknown>;
+  const b = now as Record<string, unknown>;
+  const show = (v: unknown) => (v === undefined ? 'default' : Array.isArray(v) ? v.join(',') : String(v));
+  const changes = (['datasets', 'limit', 'sample', 'data', 'preset'] as const)
+    .filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null))
+    .map((k) => `--${k} ${show(a[k])} then, ${show(b[k])} now`);
+  return changes.length > 0 ? changes.join('; ') : undefined;
+}
+
 /** Names the top-level fingerprint parts that differ, for a refusal message a person can act on. */
 export function fingerprintDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -86,9 +98,12 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
     if (run.fingerprint !== fingerprint) {
       const before = (run.settings.fingerprintParts ?? {}) as Record<string, unknown>;
       const diff = fingerprintDiff(before, parts);
+      const selection = selectionChange(run.settings.open, plan.settingsExtra.open);
       throw new UsageError(
-        `run "${plan.name}" was made with different settings (fingerprint ${run.fingerprint}, now ${fingerprint}; ` +
-          `differs in: ${diff.join(', ') || 'unknown'}). Results are never mixed: pass --name for a new run, or restore the settings to resume`,
+        selection
+          ? `run "${plan.name}" was made with another data selection (${selection}): that is another run. Pass --name for it, or repeat the run's own selection to resume it`
+          : `run "${plan.name}" was made with different settings (fingerprint ${run.fingerprint}, now ${fingerprint}; ` +
+            `differs in: ${diff.join(', ') || 'unknown'}). Results are never mixed: pass --name for a new run, or restore the settings to resume`,
       );
     }
     store.resumeRun(run.id, settings, plan.tags);

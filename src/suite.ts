@@ -142,6 +142,8 @@ export interface Suite {
   readonly datasets: readonly string[];
   open(opts: OpenOptions): Promise<SuiteSource>;
   prepare(item: SuiteItem, ctx: RequestContext): Promise<PreparedRequest>;
+  /** What `--preset` takes, for messages (e.g. "greedy, n20, n200"); a suite without it takes no preset. */
+  readonly presets?: string;
   /** Suites scored by a second model need --judge-endpoint/--judge-model. */
   readonly needsJudge?: boolean;
   /** Whether long prompts are cut to the model's budget (needs a tokenizer with an endpoint). */

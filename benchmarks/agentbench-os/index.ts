@@ -34,7 +34,6 @@ export const agentbenchOs: Suite = {
     const given = opts.datasets !== undefined && opts.datasets.length > 0;
     let names = given ? opts.datasets! : [...DATASETS];
     for (const d of names) if (!(DATASETS as readonly string[]).includes(d)) throw new UsageError(`unknown agentbench-os dataset "${d}"; known: ${DATASETS.join(', ')}`);
-    if (opts.preset !== undefined) throw new UsageError('agentbench-os has no generation presets');
     const { where, sources } = resolveSources({ ...opts, datasetsGiven: given }, names);
     // one problem file given: the run has its dataset only
     names = names.filter((d) => sources.some((s) => s.dataset === d));

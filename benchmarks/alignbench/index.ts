@@ -40,6 +40,7 @@ let state: State | undefined;
 
 export const alignbench: Suite = {
   name: 'alignbench',
+  presets: 'v1.1 (default), v1.0',
   title: 'AlignBench (Chinese alignment, judged by a model)',
   datasets: CATEGORY_NAMES,
   needsJudge: true,

@@ -21,6 +21,7 @@ let preset: Preset | undefined;
 
 export const humanevalX: Suite = {
   name: 'humaneval-x',
+  presets: 'greedy (default), n20, n200',
   title: 'HumanEval-X (164 problems × Python, C++, Java, JavaScript, Go; executed in a sandbox)',
   datasets: LANGUAGE_NAMES,
 

@@ -57,6 +57,7 @@ function firstTurn(first: PreparedRequest, template: string): Record<string, unk
 
 export const longbenchV2: Suite = {
   name: 'longbench-v2',
+  presets: 'plain (default), cot',
   title: 'LongBench v2 (503 long-context multiple-choice questions)',
   datasets: [DATASET],
   truncates: true,

@@ -17,6 +17,7 @@ export { registerData, resolveData } from './load.js';
 
 export const ncb: Suite = {
   name: 'ncb',
+  presets: 'greedy (the only one)',
   title: 'NaturalCodeBench dev set (70 Python + 70 Java problems × en, zh; executed in a sandbox)',
   datasets: SPLIT_NAMES,
 

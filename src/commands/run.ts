@@ -12,7 +12,7 @@ import { log } from '../progress.js';
 import { executeRun, InterruptedError } from '../run.js';
 import { parseShard } from '../shard.js';
 import { Store } from '../store.js';
-import { getSuite } from '../suites.js';
+import { allSuites, getSuite } from '../suites.js';
 import { Judge } from '../judge.js';
 import { APPROX_LABEL } from '../long-context/approx.js';
 import { accountingOf } from '../long-context/accounting.js';
@@ -94,7 +94,7 @@ async function runOpened(
     source.labels.push(APPROX_LABEL);
     log(`note: ${APPROX_LABEL}`);
   }
-  const name = args.name ?? defaultName(args, runner);
+  const name = args.name ?? defaultName(args, runner.name);
 
   const stopper = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -185,6 +185,7 @@ function checkFlags(args: RunArgs, suite: Suite): void {
     throw new UsageError(`--judge-endpoint/--judge-model apply to judged suites (alignbench), not ${args.suite}`);
   }
   if (args.sample && args.data) throw new UsageError('--sample and --data exclude each other');
+  if (args.preset !== undefined) checkPreset(args.preset, suite);
   if (args.dbUrl !== undefined && suite.name !== 'agentbench-db') throw new UsageError(`--db-url applies to agentbench-db, not ${suite.name}`);
   for (const [flag, v, min] of [
     ['--concurrency', args.concurrency, 1],
@@ -205,6 +206,14 @@ function checkFlags(args: RunArgs, suite: Suite): void {
       throw new UsageError(`--endpoint "${e}" is not an http(s) URL`);
     }
   }
+}
+
+/** Suites without presets would ignore one silently; the suites with presets check the name themselves. */
+function checkPreset(preset: string, suite: Suite): void {
+  if (preset.trim() === '') throw new UsageError(`--preset needs a name${suite.presets ? `; ${suite.name} presets: ${suite.presets}` : ''}`);
+  if (suite.presets) return;
+  const withPresets = allSuites().filter((s) => s.presets).map((s) => `${s.name}: ${s.presets}`);
+  throw new UsageError(`${suite.name} has no presets (got --preset "${preset}"); drop --preset. Suites with presets: ${withPresets.join('; ')}`);
 }
 
 /** The --gguf-* settings: positive integers (GPU layers may be 0), and only together with --gguf. */
@@ -434,10 +443,26 @@ async function ggufRequestContext(
   };
 }
 
-function defaultName(args: RunArgs, runner: Runner): string {
-  const who = args.model ?? (args.gguf ? basename(args.gguf).replace(/\.gguf$/i, '') : runner.name);
-  const day = new Date().toISOString().slice(0, 10);
-  return `${args.suite}-${who.replace(/[^A-Za-z0-9._-]+/g, '_')}${args.sample ? '-sample' : ''}-${day}`;
+/**
+ * suite-model[-sample][-selection]-date. The selection (--datasets, --limit, --preset) is in
+ * the name because another selection is another run: without it, a second command on other
+ * datasets would be refused as "different settings". --shard is not: the shards of one run
+ * share its name on purpose, so that `evalh merge` joins them into that run.
+ */
+export function defaultName(args: Pick<RunArgs, 'suite' | 'model' | 'gguf' | 'sample' | 'datasets' | 'limit' | 'preset'>, runnerName: string, day = new Date().toISOString().slice(0, 10)): string {
+  const who = args.model ?? (args.gguf ? basename(args.gguf).replace(/\.gguf$/i, '') : runnerName);
+  const datasets = args.datasets?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const parts = [
+    args.suite,
+    who,
+    ...(args.sample ? ['sample'] : []),
+    ...(args.preset ? [args.preset] : []),
+    // A long list would make an unreadable name: its count and a short hash tell selections apart.
+    ...(datasets.length > 0 ? [datasets.length <= 3 ? datasets.join('+') : `${datasets.length}datasets-${sha256([...datasets].sort().join(',')).slice(0, 6)}`] : []),
+    ...(args.limit !== undefined ? [`limit${args.limit}`] : []),
+    day,
+  ];
+  return parts.map((p) => p.replace(/[^A-Za-z0-9.+_=-]+/g, '_')).join('-');
 }
 
 function resumeCommand(name: string, addName: boolean): string {
