@@ -24,7 +24,7 @@ function cli(argv: string[]): Argv {
           .option('data', { type: 'string', describe: 'data folder or archive in the official layout' })
           .option('sample', { type: 'boolean', default: false, describe: 'the built-in sample (not the official benchmark)' })
           .option('limit', { type: 'number', describe: 'first N items of each dataset' })
-          .option('preset', { type: 'string', describe: 'generation preset of suites that have them (humaneval-x: greedy, n20, n200; longbench-v2: plain, cot; needle: quick, depths=0,50,100,repeats=N,seed=N)' })
+          .option('preset', { type: 'string', describe: 'a suite\'s preset, first = default (humaneval-x: greedy, n20, n200; ncb: greedy; longbench-v2: plain, cot; alignbench: v1.1, v1.0 (data release); needle: standard, quick and/or depths=0,50,100,repeats=N,seed=N; other suites have none)' })
           .option('shard', { type: 'string', describe: 'i/n: run only shard i of n (a deterministic split of the items; merge the stores with evalh merge)' })
           .option('endpoint', { type: 'string', describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY; repeat for replicas of one model' })
           .option('model', { type: 'string', describe: 'model id to send to the endpoint' })

@@ -120,6 +120,65 @@ describe('agentbench-db: the standard set with the reference runner', () => {
   });
 });
 
+describe('agentbench-db: the built-in sample (no data registered, no download)', () => {
+  const sampleRun = (store: string, tmp: string, model: string[]) =>
+    runCli(['run', 'agentbench-db', '--sample', ...model, '--db', store, '--name', 'sample', '--json'], { cwd: work, env: cliEnv(join(work, 'empty-data'), { TMPDIR: tmp }) });
+
+  it('the reference runner plays every gold episode to 100 on every group and type; run, show and report say it is the sample', async () => {
+    const tmp = tmpFor();
+    const store = join(work, 'sample-ref.db');
+    const r = await sampleRun(store, tmp, ['--runner', 'reference']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<{ scores: Record<string, number>; types: Record<string, { items: number; accuracy: number }>; statuses: Record<string, number>; labels: string[]; items: Record<string, number> }>(r);
+    expect(doc.labels).toEqual(['sample, not the official benchmark']);
+    expect(r.stderr).toContain('note: sample, not the official benchmark');
+    expect(doc.scores).toEqual({ overall: 100, select: 100, insert: 100, update: 100 });
+    // several SELECT answer types (a count, a text, a float, a two-answer set), INSERT and UPDATE
+    expect(Object.fromEntries(Object.entries(doc.types).map(([t, v]) => [t, [v.items, v.accuracy]]))).toEqual({
+      other: [1, 100],
+      counting: [1, 100],
+      ranking: [1, 100],
+      'aggregation-AVG': [1, 100],
+      INSERT: [2, 100],
+      UPDATE: [2, 100],
+    });
+    expect(doc.statuses).toEqual({ completed: 8 });
+    expect(doc.items).toMatchObject({ done: 8, error: 0, total: 8 });
+
+    const show = await runCli(['show', 'sample', '--db', store], { cwd: work, env: cliEnv(work) });
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/run sample \(agentbench-db, completed\) — sample, not the official benchmark/);
+    expect(show.stdout).toMatch(/overall \(mean of SELECT, INSERT, UPDATE\)\s+100\.00/);
+    const html = join(work, 'sample.html');
+    const rep = await runCli(['report', 'sample', '--db', store, '-o', html], { cwd: work, env: cliEnv(work) });
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('sample, not the official benchmark');
+    expect(mariadbPids(tmp)).toEqual([]);
+    expect(serverDirs(tmp)).toEqual([]);
+  });
+
+  it('an agent that answers at once and changes nothing scores 0 on every group: the checks of the sample are real', async () => {
+    const lazy = await startSimServer({ respond: () => 'Action: Answer\nFinal Answer: ["none"]' });
+    try {
+      const r = await sampleRun(join(work, 'sample-lazy.db'), tmpFor(), ['--endpoint', lazy.url, '--model', 'sim']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(json<{ scores: Record<string, number> }>(r).scores).toEqual({ overall: 0, select: 0, insert: 0, update: 0 });
+    } finally {
+      await lazy.close();
+    }
+  });
+
+  it('--datasets other than the sample\'s one is exit 2 with one line, before any server starts', async () => {
+    const tmp = tmpFor();
+    const store = join(work, 'sample-dev.db');
+    const r = await runCli(['run', 'agentbench-db', '--sample', '--datasets', 'dev', '--runner', 'reference', '--db', store], { cwd: work, env: cliEnv(work, { TMPDIR: tmp }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('evalh: the agentbench-db sample has one dataset, "standard"; drop --datasets dev or pass --data\n');
+    expect(existsSync(store)).toBe(false);
+    expect(serverDirs(tmp)).toEqual([]);
+  });
+});
+
 describe('agentbench-db: no MariaDB outlives evalh', () => {
   const args = (store: string, name: string) => [
     'run', 'agentbench-db', '--data', join(SHARED, 'data/agentbench/dbbench'), '--limit', '20',

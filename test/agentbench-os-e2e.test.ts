@@ -277,6 +277,61 @@ test('kill -9 of evalh mid-episode: no sandbox process survives; the next start 
   }
 });
 
+describe('agentbench-os built-in sample (no data registered, no download)', () => {
+  const sampleRun = (dir: string, model: string[]) =>
+    runCli(['run', 'agentbench-os', '--sample', ...model, '--name', 'sample', '--json', '--db', join(dir, 'r.db')], { cwd: dir, env: cliEnv(join(dir, 'data')) });
+
+  test('the reference runner solves every problem (match, integer-match, string-match, a check script); run, show and report say it is the sample', async () => {
+    const dir = tempDir('evalh-abos-sample-');
+    const env = cliEnv(join(dir, 'data'));
+    const r = await sampleRun(dir, ['--runner', 'reference']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json<RunDoc>(r);
+    expect(doc.labels![0]).toBe('sample, not the official benchmark');
+    expect(doc.labels!.some((l) => /not the official release/.test(l))).toBe(false);
+    expect(r.stderr).toContain('note: sample, not the official benchmark');
+    expect(doc.scores).toEqual({ dev: 100 });
+    expect(doc.items).toMatchObject({ done: 4, error: 0, total: 4 });
+    expect(doc.statuses).toEqual({ completed: 4 });
+    const steps = itemRows(join(dir, 'r.db'), 'sample').map((x) => JSON.parse(x.transcript!).evaluation.detail as { kind: string; steps?: { script: string }[] });
+    expect(steps.map((d) => [d.kind, ...(d.steps ?? []).map((s) => s.script)])).toEqual([
+      ['match'],
+      ['check', 'example', 'integer-match (evalh)'],
+      ['check', 'example', 'string-match (evalh)'],
+      ['check', 'bash check'],
+    ]);
+    const show = await runCli(['show', 'sample', '--db', join(dir, 'r.db')], { cwd: dir, env });
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/run sample \(agentbench-os, completed\) — sample, not the official benchmark/);
+    expect(show.stdout).toMatch(/dev\s+100\.00\s+4\/4/);
+    const html = join(dir, 'sample.html');
+    const rep = await runCli(['report', 'sample', '--db', join(dir, 'r.db'), '-o', html], { cwd: dir, env });
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('sample, not the official benchmark');
+  });
+
+  test('wrong answers and no work score 0 on every problem: the checks of the sample are real', async () => {
+    const dir = tempDir('evalh-abos-sample-bad-');
+    const wrong = await startSimServer({ respond: () => 'Think: guess.\n\nAct: answer(7)', latencyMs: 2 });
+    try {
+      const r = await sampleRun(dir, ['--endpoint', wrong.url, '--model', 'sim-model']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(json<RunDoc>(r).scores).toEqual({ dev: 0 });
+      expect(itemRows(join(dir, 'r.db'), 'sample').map((x) => x.score)).toEqual([0, 0, 0, 0]);
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  test('--datasets test with --sample is exit 2 with one line, nothing written', async () => {
+    const dir = tempDir('evalh-abos-sample-ds-');
+    const r = await runCli(['run', 'agentbench-os', '--sample', '--datasets', 'test', '--runner', 'reference', '--db', join(dir, 'r.db')], { cwd: dir, env: cliEnv(join(dir, 'data')) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('evalh: the agentbench-os sample has one dataset, "dev"; drop --datasets test or pass --data\n');
+    expect(existsSync(join(dir, 'r.db'))).toBe(false);
+  });
+});
+
 describe('agentbench-os data', () => {
   test('data add agentbench registers the pinned OS files; a run then needs no --data', async () => {
     const dir = tempDir('evalh-abos-data-');

@@ -39,11 +39,12 @@ export const agentbenchDb: Suite = {
   maxCalls: MAX_TURNS,
 
   async open(opts: OpenOptions): Promise<SuiteSource> {
-    if (opts.sample) throw new UsageError('agentbench-db has no built-in sample: pass --data <dbbench folder or .jsonl> or register the official files with `evalh data pull agentbench`');
+    // a preset meant for another suite must not pass unnoticed: the run would not be what was asked
+    if (opts.preset !== undefined) throw new UsageError('agentbench-db has no generation presets');
     let dataset = opts.datasets?.[0] ?? 'standard';
     if ((opts.datasets?.length ?? 0) > 1) throw new UsageError('agentbench-db runs one dataset at a time (--datasets standard or --datasets dev)');
     if (opts.data && !opts.datasets?.length && /\.jsonl$/.test(opts.data)) dataset = datasetOfFile(opts.data);
-    const file = resolveData(dataset, opts.data);
+    const file = resolveData(dataset, opts.data, opts.sample);
     let records = readRecords(file);
     if (opts.limit !== undefined) records = records.slice(0, opts.limit);
     const items: SuiteItem[] = records.map((rec, i) => ({
@@ -61,8 +62,8 @@ export const agentbenchDb: Suite = {
     const sql = new SqlService(server);
     state = { records: new Map(items.map((it) => [it.id, it.record as DbRecord])), server, sql };
 
-    const labels: string[] = [];
-    if (!file.official) labels.push(`data ${file.path} is not an official AgentBench v0.2 dbbench file (sha256 ${file.sha256.slice(0, 12)}…)`);
+    const labels: string[] = opts.sample ? ['sample, not the official benchmark'] : [];
+    if (!opts.sample && !file.official) labels.push(`data ${file.path} is not an official AgentBench v0.2 dbbench file (sha256 ${file.sha256.slice(0, 12)}…)`);
     if (!server.own) labels.push(`existing SQL server ${server.version} (settings as that server has them)`);
     return {
       datasets: [dataset],
@@ -79,7 +80,7 @@ export const agentbenchDb: Suite = {
         maxTokens: MAX_TOKENS,
         temperature: TEMPERATURE,
       },
-      settings: { dataset, data: file.path, officialData: file.official, server: server.describe, limit: opts.limit ?? null },
+      settings: { dataset, data: opts.sample ? 'built-in sample' : file.path, officialData: file.official, server: server.describe, limit: opts.limit ?? null },
       async *items() {
         yield* items;
       },

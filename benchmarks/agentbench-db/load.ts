@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadAsset, requireAsset } from '../../src/assets.js';
 import { sha256 } from '../../src/hash.js';
 import { InputError, UsageError } from '../../src/errors.js';
@@ -7,8 +8,13 @@ import { DB_ASSETS, ASSET_SUITE } from './assets.js';
 import type { Cell, DbRecord } from './records.js';
 
 // Data: `--data <folder>` (an AgentBench checkout's data/dbbench, its parent, or any folder
-// with <dataset>.jsonl), `--data <file.jsonl>`, or the registered official files
-// (`evalh data pull|add agentbench`).
+// with <dataset>.jsonl), `--data <file.jsonl>`, the registered official files
+// (`evalh data pull|add agentbench`), or `--sample`: evalh's own items in the official record
+// format (sample/standard.jsonl), not the benchmark.
+
+const SAMPLE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sample');
+/** The sample has one dataset: a few items of each task group, like a tiny standard set. */
+export const SAMPLE_DATASET = 'standard';
 
 export interface DataFile {
   dataset: string;
@@ -18,7 +24,13 @@ export interface DataFile {
   bytes: Buffer;
 }
 
-export function resolveData(dataset: string, data?: string): DataFile {
+export function resolveData(dataset: string, data?: string, sample = false): DataFile {
+  if (sample) {
+    if (dataset !== SAMPLE_DATASET) throw new UsageError(`the agentbench-db sample has one dataset, "${SAMPLE_DATASET}"; drop --datasets ${dataset} or pass --data`);
+    const path = join(SAMPLE_DIR, `${SAMPLE_DATASET}.jsonl`);
+    const bytes = readFileSync(path);
+    return { dataset, path, sha256: sha256(bytes), official: false, bytes };
+  }
   const spec = DB_ASSETS[dataset];
   if (data === undefined) {
     if (!spec) throw new UsageError(`no official agentbench-db dataset "${dataset}" (known: ${Object.keys(DB_ASSETS).join(', ')}); pass --data FILE for others`);

@@ -41,10 +41,10 @@ export const agentbenchOs: Suite = {
     if (opts.limit !== undefined) loaded = names.flatMap((d) => loaded.filter((i) => i.dataset === d).slice(0, opts.limit));
     const sandbox = sandboxOptions();
     await probeOsSandbox(sandbox);
-    const labels: string[] = [];
+    const labels: string[] = opts.sample ? ['sample, not the official benchmark'] : [];
     if (!sandbox.rootfs) labels.push('environment: host root read-only under a copy-on-write overlay, not the official Ubuntu image (set EVALH_OS_ROOTFS to a prepared rootfs)');
     const changed = sources.filter((s) => !s.official).map((s) => s.rel);
-    if (changed.length > 0) labels.push(`problem files that are not the official release: ${changed.join(', ')}`);
+    if (!opts.sample && changed.length > 0) labels.push(`problem files that are not the official release: ${changed.join(', ')}`);
     const ids = loaded.map((i) => i.id);
     return {
       datasets: names,

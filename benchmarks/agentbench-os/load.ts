@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findInCopy, loadAsset, suiteHome } from '../../src/assets.js';
 import { builtinFor } from '../../src/agent/os-compare.js';
 import type { OsEvaluation, OsTask, Script } from '../../src/agent/os-task.js';
@@ -39,14 +40,20 @@ export interface LoadedItem {
   record: OsRecord;
 }
 
+/** evalh's own problems in the official format (not the benchmark): one dev.json. */
+const SAMPLE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'sample', 'dev.json');
+
 /**
- * Where the problems come from: --data <folder> (an AgentBench checkout, a folder holding
+ * Where the problems come from: --sample (evalh's own dev.json), --data <folder> (an AgentBench checkout, a folder holding
  * os_interaction/data/ or the data folder itself) or --data <file.json|.jsonl> (one problem file,
  * dataset "dev" when it is called dev.json, else "test"), or the files registered with
  * `evalh data pull|add agentbench` (verified against their pinned sha256).
  */
 export function resolveSources(opts: { sample: boolean; data?: string; datasetsGiven?: boolean }, datasets: string[]): { where: string; sources: ProblemSource[] } {
-  if (opts.sample) throw new UsageError('agentbench-os has no built-in sample; give --data <AgentBench checkout, os_interaction/data folder or a problem .json file>');
+  if (opts.sample) {
+    if (opts.datasetsGiven && !datasets.includes('dev')) throw new UsageError(`the agentbench-os sample has one dataset, "dev"; drop --datasets ${datasets.join(',')} or pass --data`);
+    return { where: 'built-in sample', sources: [source(SAMPLE_FILE, 'dev.json', 'dev', 'dev')] };
+  }
   const wanted = OS_FILES.filter((f) => datasets.includes(f.dataset));
   if (opts.data) {
     const path = resolve(opts.data);
