@@ -39,8 +39,6 @@ export const agentbenchDb: Suite = {
   maxCalls: MAX_TURNS,
 
   async open(opts: OpenOptions): Promise<SuiteSource> {
-    // a preset meant for another suite must not pass unnoticed: the run would not be what was asked
-    if (opts.preset !== undefined) throw new UsageError('agentbench-db has no generation presets');
     let dataset = opts.datasets?.[0] ?? 'standard';
     if ((opts.datasets?.length ?? 0) > 1) throw new UsageError('agentbench-db runs one dataset at a time (--datasets standard or --datasets dev)');
     if (opts.data && !opts.datasets?.length && /\.jsonl$/.test(opts.data)) dataset = datasetOfFile(opts.data);
