@@ -119,16 +119,20 @@ function coverageBanners(runs: RunInfo[]): Html {
   if (partial.length === 0) return html``;
   return html`<div class="labels">${partial.map(
     ({ r, i }) =>
-      html`<div class="label-banner partial" role="note" data-partial="${i}"><b>Partial import${runs.length > 1 ? ` (${runLetter(i)})` : ''}: ${coverageHeadline(r.coverage!)}</b> — the scores cover only these (${r.coverage!.parts
-        .map((p) => `${p.name} ${fmtInt(p.have)}${p.of === null ? '' : ` of ${fmtInt(p.of)}`}`)
-        .join(', ')}).</div>`,
+      html`<div class="label-banner partial" role="note" data-partial="${i}"><b>Partial import${runs.length > 1 ? ` (${runLetter(i)})` : ''}: ${coverageHeadline(r.coverage!)}</b> — the scores cover only these${
+        r.coverage!.parts.length > 1 ? ` (${coverageParts(r.coverage!)})` : ''
+      }.</div>`,
   )}</div>`;
 }
 
 function coverageFact(r: RunInfo): Html {
   const c = r.coverage;
   if (!c) return html``;
-  return html`<dt>Imported</dt><dd id="coverage">${coverageHeadline(c)}${c.parts.length > 1 ? html` <span class="muted">(${c.parts.map((p) => `${p.name} ${fmtInt(p.have)}${p.of === null ? '' : ` of ${fmtInt(p.of)}`}`).join(', ')})</span>` : ''} <span class="muted">· full sizes: ${c.source}</span></dd>`;
+  return html`<dt>Imported</dt><dd id="coverage">${coverageHeadline(c)}${c.parts.length > 1 ? html` <span class="muted">(${coverageParts(c)})</span>` : ''} <span class="muted">· full sizes: ${c.source}</span></dd>`;
+}
+
+function coverageParts(c: NonNullable<RunInfo['coverage']>): string {
+  return c.parts.map((p) => `${p.name} ${fmtInt(p.have)}${p.of === null ? '' : ` of ${fmtInt(p.of)}`}`).join(', ');
 }
 
 function runFacts(r: RunInfo): Html {

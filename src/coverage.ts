@@ -54,11 +54,14 @@ export function describeCoverage(c: CoverageSummary): string {
   const parts = c.parts.length > 1
     ? ` (${c.parts.map((p) => `${p.name} ${n(p.have)}${p.of === null ? '' : ` of ${n(p.of)}`}`).join(', ')})`
     : '';
+  const over = c.parts.filter((p) => p.of !== null && p.have > p.of).map((p) => p.name);
   const tail = c.partial
     ? ' — partial: the scores cover only these'
-    : c.of === null
-      ? ` — ${c.source}`
-      : '';
+    : over.length > 0
+      ? ` — more than the full set of ${over.join(', ')} (${c.source}): are these predictions of other data?`
+      : c.of === null
+        ? ` — ${c.source}`
+        : '';
   return `imported: ${coverageHeadline(c)}${parts}${tail}`;
 }
 
