@@ -105,7 +105,11 @@ export function agentbenchDbView(data: ReportData): SuiteView {
     const base = scores[0]!.overall;
     const dv = i > 0 && typeof v === 'number' && typeof base === 'number' ? v - base : undefined;
     return html`<div class="big" data-run="${i}"><div class="big-label">${runTag(r, i, true)}</div><div class="big-value"${i === 0 ? raw(' id="headline-score"') : ''}>${fmt2(v)}</div>
-      <div class="big-sub">overall success rate${i > 0 ? html` · <span class="${deltaClass(dv)}">${fmtDelta(dv)}</span> vs A` : ''}</div></div>`;
+      <div class="big-sub">${
+        v === null && aggs[i]!.missingGroups?.length
+          ? `overall not computed: no ${aggs[i]!.missingGroups!.join(' or ')} items`
+          : html`overall success rate${i > 0 ? html` · <span class="${deltaClass(dv)}">${fmtDelta(dv)}</span> vs A` : ''}`
+      }</div></div>`;
   })}</div>`;
 
   const labels = ['SELECT', 'INSERT', 'UPDATE', 'overall'];
