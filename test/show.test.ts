@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store.js';
 import { ROOT, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
 
@@ -9,8 +9,14 @@ import { ROOT, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
 
 const JUDGMENTS = join(ROOT, 'test/fixtures/alignbench/judgment/sample-model.jsonl');
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function setup() {
   const cwd = tempDir('evalh-show-');
+  dirs.push(cwd);
   const env = cliEnv(join(cwd, 'data-home'));
   const cli = (args: string[]) => runCli(args, { cwd, env });
   return { cwd, env, cli, db: join(cwd, 'results.db') };
