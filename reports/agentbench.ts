@@ -89,6 +89,11 @@ export function agentbenchDbView(data: ReportData): SuiteView {
         ? html`<p class="muted" data-official="${i}">${multi ? `${runLetter(i)}: ` : ''}AgentBench v0.2 itself also credits unfinished episodes that left the right table: overall ${fmt2(o.overall)} (SELECT ${fmt2(o.select)}, INSERT ${fmt2(o.insert)}, UPDATE ${fmt2(o.update)}).</p>`
         : html``;
     })}
+    ${runs.map((_, i) =>
+      aggs[i]!.missingGroups?.length
+        ? html`<p class="muted" data-missing="${i}">${multi ? `${runLetter(i)}: ` : ''}Overall not computed: ${aggs[i]!.missingGroups!.join(' and ')} ${aggs[i]!.missingGroups!.length > 1 ? 'have' : 'has'} no items in this run (the official overall is the mean of all three).</p>`
+        : html``,
+    )}
     ${runs.map((r, i) =>
       aggs[i]!.setupErrors
         ? html`<p class="muted" data-run="${i}">${multi ? `${runLetter(i)}: ` : ''}${fmtInt(aggs[i]!.setupErrors!)} item(s) whose table could not be built as the data describes it (duplicate column names, rows longer than the header); the official task runs them anyway.</p>`
@@ -100,7 +105,11 @@ export function agentbenchDbView(data: ReportData): SuiteView {
     const base = scores[0]!.overall;
     const dv = i > 0 && typeof v === 'number' && typeof base === 'number' ? v - base : undefined;
     return html`<div class="big" data-run="${i}"><div class="big-label">${runTag(r, i, true)}</div><div class="big-value"${i === 0 ? raw(' id="headline-score"') : ''}>${fmt2(v)}</div>
-      <div class="big-sub">overall success rate${i > 0 ? html` · <span class="${deltaClass(dv)}">${fmtDelta(dv)}</span> vs A` : ''}</div></div>`;
+      <div class="big-sub">${
+        v === null && aggs[i]!.missingGroups?.length
+          ? `overall not computed: no ${aggs[i]!.missingGroups!.join(' or ')} items`
+          : html`overall success rate${i > 0 ? html` · <span class="${deltaClass(dv)}">${fmtDelta(dv)}</span> vs A` : ''}`
+      }</div></div>`;
   })}</div>`;
 
   const labels = ['SELECT', 'INSERT', 'UPDATE', 'overall'];
@@ -122,7 +131,7 @@ export function agentbenchDbView(data: ReportData): SuiteView {
   return {
     headline,
     scoresNote:
-      'Success rates as AgentBench v0.2 computes them, in percent: SELECT over every question type (counting, ranking, aggregation, …), INSERT and UPDATE by the table’s md5 after the episode; overall is the mean of the three. ' +
+      'Success rates as AgentBench v0.2 computes them, in percent: SELECT over every question type (counting, ranking, aggregation, …), INSERT and UPDATE by the table’s md5 after the episode; overall is the mean of the three (not computed when one has no items in the run). ' +
       'Episodes that did not complete (invalid format, turn limit, context limit) score 0; episodes the environment failed are not scored. Open an item to read its whole episode.',
     tables,
     mainTable,

@@ -1,7 +1,8 @@
 import { summarizeRun } from '../src/run.js';
 import type { ItemRow, RunRow, Store } from '../src/store.js';
 import type { Suite, Summary } from '../src/suite.js';
-import { accountingOf, type Accounting } from '../src/long-context/accounting.js';
+import { accountingOf, showsLongContext, type Accounting } from '../src/long-context/accounting.js';
+import { coverageOf, type CoverageSummary } from '../src/coverage.js';
 
 // Reads everything a report shows from the store, once, into plain JSON-ready objects.
 // Item rows are stored in a compact shape (short keys, absent fields omitted) because a
@@ -12,6 +13,8 @@ export interface RunHealth {
   /** Items in the store for this run (done + failed). */
   total: number;
   done: number;
+  /** Done items the environment could not score (part of `done`, not scored). */
+  notEvaluable: number;
   error: number;
   /** Failed items per error kind (timeout, http_500, no_prediction, ...). */
   errorKinds: Record<string, number>;
@@ -49,6 +52,8 @@ export interface RunInfo {
   finishedAt: string | null;
   summary: Summary;
   health: RunHealth;
+  /** What an import covers of the suite's full set (null for runs and older imports). */
+  coverage: CoverageSummary | null;
 }
 
 /** One run's result for one item. Keys are short on purpose (see above). */
@@ -76,6 +81,14 @@ export interface ItemResult {
   h?: string;
   /** suite-specific detail from the item's stored `scores` (see CollectHooks.result) */
   x?: Record<string, unknown>;
+  /** texts cut to MAX_FIELD_CHARS in this report: where (o, e, x.log, x.turns.3.content, …) and their full length */
+  cut?: Cut[];
+}
+
+/** A text cut short in the report: its path in the result or entry, and its full length in characters. */
+export interface Cut {
+  f: string;
+  n: number;
 }
 
 export interface ItemEntry {
@@ -93,6 +106,8 @@ export interface ItemEntry {
   src?: string;
   /** suite-specific fields from the stored target (see CollectHooks.entry) */
   x?: Record<string, unknown>;
+  /** texts of the reference side cut short (see ItemResult.cut) */
+  cut?: Cut[];
   /** one entry per run, in the order of the runs; null = not in that run */
   r: (ItemResult | null)[];
 }
@@ -111,6 +126,8 @@ export interface CollectHooks {
 export interface ReportData {
   suite: string;
   suiteTitle: string;
+  /** Whether the suite cuts or measures prompts: only then does the report show truncation. */
+  longContext: boolean;
   runs: RunInfo[];
   /** Datasets in the suite's official order (the ones any run has). */
   datasets: string[];
@@ -130,12 +147,16 @@ export function collectReport(store: Store, runs: RunRow[], suite: Suite, hooks:
       let entry = items.get(row.itemId);
       if (!entry) {
         entry = { d: row.dataset, id: row.itemId, ...entryOf(row.target), r: runs.map(() => null) };
+        const cut = capTexts(entry as unknown as Record<string, unknown>, ['ref', 'x']);
+        if (cut.length) entry.cut = cut;
         items.set(row.itemId, entry);
         seqOf.set(row.itemId, row.seq);
       }
       const res = result(row);
       const extra = hooks.result?.(row);
       if (extra) res.x = extra;
+      const cut = capTexts(res as unknown as Record<string, unknown>, ['o', 'e', 'x']);
+      if (cut.length) res.cut = cut;
       entry.r[index] = res;
     }
     health.longContext = accountingOf(run, store.items(run.id));
@@ -152,7 +173,7 @@ export function collectReport(store: Store, runs: RunRow[], suite: Suite, hooks:
   const datasets = [...new Set(entries.map((e) => e.d))];
   for (const info of infos) for (const d of Object.keys(info.summary.scores)) if (!datasets.includes(d)) datasets.push(d);
   datasets.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  return { suite: suite.name, suiteTitle: suite.title, runs: infos, datasets, items: entries };
+  return { suite: suite.name, suiteTitle: suite.title, longContext: showsLongContext(suite), runs: infos, datasets, items: entries };
 }
 
 function runInfo(run: RunRow, suite: Suite, summary: Summary, health: RunHealth): RunInfo {
@@ -177,6 +198,7 @@ function runInfo(run: RunRow, suite: Suite, summary: Summary, health: RunHealth)
     finishedAt: run.finishedAt,
     summary,
     health,
+    coverage: coverageOf(run.settings) ?? null,
   };
 }
 
@@ -184,6 +206,7 @@ function emptyHealth(): RunHealth {
   return {
     total: 0,
     done: 0,
+    notEvaluable: 0,
     error: 0,
     errorKinds: {},
     truncated: 0,
@@ -201,6 +224,7 @@ function countItem(h: RunHealth, row: ItemRow, latencies: number[]): void {
   h.total++;
   if (row.status === 'done') {
     h.done++;
+    if (row.errorKind === 'not_evaluable') h.notEvaluable++;
     if (row.output === '') h.empty++;
     if (row.latencyMs !== undefined) latencies.push(row.latencyMs);
   } else if (row.status === 'error') {
@@ -239,6 +263,35 @@ function reference(target: unknown): Pick<ItemEntry, 'ref' | 'cls' | 'len' | 'sr
   if (typeof target.length === 'number') out.len = target.length;
   if (typeof target._id === 'string') out.src = target._id;
   return out;
+}
+
+/**
+ * The most characters of one text a report embeds (64 Ki): an output, error, execution log,
+ * program, judgment or transcript turn longer than this is cut, and the item says so and
+ * where the whole text is (`evalh show <run> --item <id>`). One 50 MB prediction would
+ * otherwise make a report nobody can open.
+ */
+export const MAX_FIELD_CHARS = 65_536;
+
+/** Cuts every string under `keys` of `obj` (deeply, in place) to MAX_FIELD_CHARS; returns what it cut. */
+export function capTexts(obj: Record<string, unknown>, keys: string[]): Cut[] {
+  const cuts: Cut[] = [];
+  const walk = (v: unknown, path: string, set: (x: string) => void): void => {
+    if (typeof v === 'string') {
+      if (v.length > MAX_FIELD_CHARS) {
+        // Never split a surrogate pair: the page would show a broken character.
+        const end = /[\uD800-\uDBFF]/.test(v[MAX_FIELD_CHARS - 1]!) ? MAX_FIELD_CHARS - 1 : MAX_FIELD_CHARS;
+        set(v.slice(0, end));
+        cuts.push({ f: path, n: v.length });
+      }
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}.${i}`, (s) => (v[i] = s)));
+    } else if (isRecord(v)) {
+      for (const k of Object.keys(v)) walk(v[k], `${path}.${k}`, (s) => (v[k] = s));
+    }
+  };
+  for (const k of keys) walk(obj[k], k, (s) => (obj[k] = s));
+  return cuts;
 }
 
 function quantile(sorted: number[], q: number): number | null {

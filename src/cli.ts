@@ -86,7 +86,12 @@ function cli(argv: string[]): Argv {
     .command(
       'show <run>',
       'a run\'s settings, counts and scores in the official layout',
-      (y) => y.positional('run', { type: 'string', demandOption: true }).option('db', dbOption).option('json', jsonOption),
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true })
+          .option('item', { type: 'string', describe: 'show one item whole (output, error, scores, transcript), e.g. one a report cut short' })
+          .option('db', dbOption)
+          .option('json', jsonOption),
       async (args) => (await import('./commands/show.js')).showCommand(args as never),
     )
     .command(
@@ -208,6 +213,12 @@ function pathProblem(e: unknown): string | undefined {
 async function main(): Promise<void> {
   const argv = hideBin(process.argv);
   const json = argv.includes('--json');
+  // A reader that stops early (`evalh show run --item id | head`) closes the pipe: not an
+  // error of ours, and never a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   // Track whether the command already printed its document (a failed gate prints its
   // verdict, then exits 1): --json promises exactly one document on stdout.
   let printed = false;

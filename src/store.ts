@@ -62,7 +62,11 @@ CREATE TABLE IF NOT EXISTS judge_cache (
 );
 `;
 
-export type RunStatus = 'running' | 'interrupted' | 'failed' | 'completed';
+/**
+ * partial: an import whose predictions cover only part of the suite's full set of the
+ * datasets it has (src/coverage.ts); everything in it is scored, but it is not a whole run.
+ */
+export type RunStatus = 'running' | 'interrupted' | 'failed' | 'completed' | 'partial';
 
 export interface RunRow {
   id: number;
@@ -410,28 +414,18 @@ export class Store {
 
   *items(runId: number): Generator<ItemRow> {
     const stmt = this.db.prepare(`SELECT * FROM items WHERE run_id = ? ORDER BY dataset, seq`);
-    for (const raw of stmt.iterate(runId) as Iterable<Record<string, unknown>>) {
-      yield {
-        itemId: raw.item_id as string,
-        dataset: raw.dataset as string,
-        seq: raw.seq as number,
-        status: raw.status as ItemStatus,
-        requestHash: (raw.request_hash as string | null) ?? undefined,
-        target: raw.target === null ? undefined : JSON.parse(raw.target as string),
-        output: (raw.output as string | null) ?? undefined,
-        finishReason: (raw.finish_reason as string | null) ?? undefined,
-        score: (raw.score as number | null) ?? undefined,
-        scores: raw.scores === null ? undefined : JSON.parse(raw.scores as string),
-        promptTokens: (raw.prompt_tokens as number | null) ?? undefined,
-        completionTokens: (raw.completion_tokens as number | null) ?? undefined,
-        truncatedTokens: (raw.truncated_tokens as number | null) ?? undefined,
-        latencyMs: (raw.latency_ms as number | null) ?? undefined,
-        attempts: raw.attempts as number,
-        errorKind: (raw.error_kind as string | null) ?? undefined,
-        error: (raw.error as string | null) ?? undefined,
-        transcript: raw.transcript === null || raw.transcript === undefined ? undefined : JSON.parse(raw.transcript as string),
-      };
-    }
+    for (const raw of stmt.iterate(runId) as Iterable<Record<string, unknown>>) yield toItem(raw);
+  }
+
+  /** One item of a run, whole (show --item: what a report cut short). */
+  item(runId: number, itemId: string): ItemRow | undefined {
+    const raw = this.db.prepare(`SELECT * FROM items WHERE run_id = ? AND item_id = ?`).get(runId, itemId) as Record<string, unknown> | undefined;
+    return raw && toItem(raw);
+  }
+
+  /** Up to `n` item ids of a run, in order (to say what ids look like). */
+  someItemIds(runId: number, n: number): string[] {
+    return this.db.prepare(`SELECT item_id FROM items WHERE run_id = ? ORDER BY dataset, seq LIMIT ?`).pluck().all(runId, n) as string[];
   }
 
   /**
@@ -507,15 +501,21 @@ export class Store {
     return touched;
   }
 
-  /** Items per status; skippedTooLong only when a run skipped any (--truncate skip). */
-  itemCounts(runId: number): { done: number; error: number; skippedTooLong?: number } {
+  /**
+   * Items per status; skippedTooLong only when a run skipped any (--truncate skip), and
+   * notEvaluable (done items the environment could not score; part of `done`) only when any.
+   */
+  itemCounts(runId: number): { done: number; error: number; skippedTooLong?: number; notEvaluable?: number } {
     const rows = this.db
-      .prepare(`SELECT status, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY status`)
-      .all(runId) as { status: ItemStatus; n: number }[];
-    const out: { done: number; error: number; skippedTooLong?: number } = { done: 0, error: 0 };
+      .prepare(
+        `SELECT status, COUNT(*) AS n, SUM(status = 'done' AND error_kind = 'not_evaluable') AS ne FROM items WHERE run_id = ? GROUP BY status`,
+      )
+      .all(runId) as { status: ItemStatus; n: number; ne: number }[];
+    const out: { done: number; error: number; skippedTooLong?: number; notEvaluable?: number } = { done: 0, error: 0 };
     for (const r of rows) {
       if (r.status === 'skipped') out.skippedTooLong = r.n;
       else out[r.status] = r.n;
+      if (r.ne > 0) out.notEvaluable = r.ne;
     }
     return out;
   }
@@ -541,4 +541,27 @@ export class Store {
       tags,
     };
   }
+}
+
+function toItem(raw: Record<string, unknown>): ItemRow {
+  return {
+    itemId: raw.item_id as string,
+    dataset: raw.dataset as string,
+    seq: raw.seq as number,
+    status: raw.status as ItemStatus,
+    requestHash: (raw.request_hash as string | null) ?? undefined,
+    target: raw.target === null ? undefined : JSON.parse(raw.target as string),
+    output: (raw.output as string | null) ?? undefined,
+    finishReason: (raw.finish_reason as string | null) ?? undefined,
+    score: (raw.score as number | null) ?? undefined,
+    scores: raw.scores === null ? undefined : JSON.parse(raw.scores as string),
+    promptTokens: (raw.prompt_tokens as number | null) ?? undefined,
+    completionTokens: (raw.completion_tokens as number | null) ?? undefined,
+    truncatedTokens: (raw.truncated_tokens as number | null) ?? undefined,
+    latencyMs: (raw.latency_ms as number | null) ?? undefined,
+    attempts: raw.attempts as number,
+    errorKind: (raw.error_kind as string | null) ?? undefined,
+    error: (raw.error as string | null) ?? undefined,
+    transcript: raw.transcript === null || raw.transcript === undefined ? undefined : JSON.parse(raw.transcript as string),
+  };
 }

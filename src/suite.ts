@@ -1,4 +1,5 @@
 import type { Generation, ModelRequest } from '../runners/types.js';
+import type { Coverage } from './coverage.js';
 import type { Judge } from './judge.js';
 import type { TruncatePolicy } from './long-context/policy.js';
 import type { Tokenizer } from './tokenizers/types.js';
@@ -136,6 +137,17 @@ export interface ImportedPrediction {
   output: string;
 }
 
+export interface ReadPredictions {
+  predictions: ImportedPrediction[];
+  files: Record<string, string>;
+  /**
+   * How much of the suite's full set the predictions cover (src/coverage.ts): the sizes come
+   * from the data the import read or the suite's registered data, else from a declared table
+   * of the official sizes; absent or null where the suite cannot know (import says so).
+   */
+  coverage?: Coverage;
+}
+
 export interface Suite {
   readonly name: string;
   readonly title: string;
@@ -172,7 +184,7 @@ export interface Suite {
   /** Text table(s) in the suite's official layout. */
   renderSummary(summary: Summary): string;
   /** Reads predictions in the suite's official output layout (import, replay). */
-  readPredictions(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }>;
+  readPredictions(path: string): Promise<ReadPredictions>;
   /** The model input budget the official configs give a model, if they list it. */
   officialMaxLength?(model: string): number | undefined;
 }

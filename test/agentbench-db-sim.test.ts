@@ -287,9 +287,17 @@ describe('agentbench-db episodes against scripted agents', () => {
       env: cliEnv(home),
     });
     expect(r.code, r.stderr).toBe(0);
-    const doc = json<{ scores: Record<string, number | null>; labels?: string[] }>(r);
-    expect(doc.scores).toEqual({ overall: 100, select: 100, insert: null, update: null });
+    const doc = json<{ scores: Record<string, number | null>; labels?: string[]; missingGroups?: string[] }>(r);
+    // Only SELECT items in the first 3: the official overall (the mean of SELECT, INSERT and
+    // UPDATE) is not computed — it was 100 (the mean of SELECT alone) before issue 12.
+    expect(doc.scores).toEqual({ overall: null, select: 100, insert: null, update: null });
+    expect(doc.missingGroups).toEqual(['INSERT', 'UPDATE']);
     expect((doc.labels ?? []).join(' ')).not.toContain('not an official');
+    const show = await runCli(['show', 'reg', '--db', join(work, 'reg.db')], { cwd: work, env: cliEnv(home) });
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^overall \(mean of SELECT, INSERT, UPDATE\)\s+not computed\s*$/m);
+    expect(show.stdout).toContain('overall not computed: INSERT and UPDATE have no items in this run (the official overall is the mean of all three)');
+    expect(show.stdout).not.toMatch(/long context|truncate/);
   });
 
   it('an environment that fails (no right to create the item database) is a task error, never a score', async () => {

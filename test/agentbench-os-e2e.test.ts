@@ -124,6 +124,13 @@ describe('agentbench-os dev set end to end', () => {
     expect(doc.statuses).toEqual({ completed: 23 - hidden, invalid_action: hidden });
     const show = await runCli(['show', 'bad', '--db', join(dir, 'r.db')], { cwd: dir, env });
     expect(show.stdout).toMatch(new RegExp(`episodes: completed ${23 - hidden}, invalid_action ${hidden}`));
+    // The counts agree with the table: not-evaluable items are done but not scored (it said "26 scored" beside "0/23").
+    expect(doc.items).toMatchObject({ done: 26, notEvaluable: 3, error: 0 });
+    expect(show.stdout).toMatch(/^items: 23 scored, 3 not evaluable here \(done, not scored\), 0 failed \(not scored\)$/m);
+    expect(show.stdout).toMatch(/^dev\s+0\.00\s+0\/23\s+\(\+3 not evaluable\)$/m);
+    // The run's title comes first; an agent suite has no long-context block.
+    expect(show.stdout.split('\n')[0]).toMatch(/^run bad \(agentbench-os, completed\)/);
+    expect(show.stdout).not.toMatch(/long context|truncate/);
   });
 
   test('report: success rates, status counts, each episode as a conversation (hostile text stays text)', async () => {

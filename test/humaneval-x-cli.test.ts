@@ -137,6 +137,16 @@ describe.skipIf(!ready)('evalh humaneval-x through the CLI', () => {
     expect(imp.code, imp.stderr).toBe(0);
     const scores = json<Doc>(imp).scores;
     expect(scores).toEqual(Object.fromEntries([...LANGUAGE_NAMES, 'overall'].map((l) => [l, { 'pass@1': 25 }])));
+    // Every problem of the sample in every language: a whole import of the sample's set.
+    const cov = json<Doc & { coverage: { have: number; of: number; partial: boolean; parts: { name: string }[] } }>(imp);
+    expect(cov.status).toBe('completed');
+    expect(cov.coverage).toMatchObject({ have: 20, of: 20, partial: false });
+    expect(cov.coverage.parts.map((p) => p.name).sort()).toEqual(LANGUAGE_NAMES.map((l) => `${l} (sample)`).sort());
+    const pyOnly = join(cwd, 'python-only.jsonl');
+    writeFileSync(pyOnly, `${lines.find((l) => l.includes('"Python/S0"'))}\n`);
+    const part = await runCli(['import', 'humaneval-x', pyOnly, '--name', 'one-problem'], { cwd, env });
+    expect(part.code, part.stderr).toBe(0);
+    expect(part.stdout.split('\n')[0]).toBe('run one-problem (humaneval-x, partial: 1 of 4 problems)');
     const replay = await runCli(['run', 'humaneval-x', '--sample', '--runner', 'replay', '--predictions', one, '--name', 'replayed', '--json'], { cwd, env });
     expect(replay.code, replay.stderr).toBe(0);
     expect(json<Doc>(replay).scores).toEqual(scores);

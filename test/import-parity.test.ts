@@ -23,6 +23,7 @@ interface Doc {
   status: string;
   scores: Scores;
   items: { done: number; error: number };
+  coverage?: { unit: string; have: number; of: number | null; partial: boolean; parts: { name: string; have: number; of: number | null }[] };
 }
 
 /** eval.py's result.json: Python's json.dump writes an empty bucket's NaN as a bare NaN. */
@@ -84,7 +85,12 @@ describe('evalh import = official LongBench eval.py (test/fixtures/longbench-pre
     const expected = officialResult('result.json');
     const doc = await evalhJson(['import', 'longbench', PRED, '--db', box.db, '--json'], box);
     expect(doc.suite).toBe('longbench');
-    expect(doc.status).toBe('completed');
+    // The fixture has a few predictions per dataset, not the 200 (150, 500) of the official
+    // data: the import is partial, and says of what (it said "completed" before issue 12).
+    expect(doc.status).toBe('partial');
+    expect(doc.coverage).toMatchObject({ unit: 'items', have: lines(PRED), of: 21 * 200 - 50 + 2 * 300, partial: true });
+    expect(doc.coverage!.parts.find((p) => p.name === 'multifieldqa_en')!.of).toBe(150);
+    expect(doc.coverage!.parts.find((p) => p.name === 'lcc')!.of).toBe(500);
     expect(doc.items).toEqual({ done: lines(PRED), error: 0 });
     expect(doc.scores).toStrictEqual(expected);
 
@@ -101,7 +107,11 @@ describe('evalh import = official LongBench eval.py (test/fixtures/longbench-pre
     expect(Object.values(expected).some((b) => b !== null && typeof b === 'object' && Object.values(b).includes(null))).toBe(true);
     const doc = await evalhJson(['import', 'longbench-e', PRED_E, '--db', box.db, '--json'], box);
     expect(doc.suite).toBe('longbench-e');
+    // LongBench-E's dataset sizes are known only from registered data (none here): not partial, and said not known.
     expect(doc.status).toBe('completed');
+    expect(doc.coverage).toMatchObject({ have: lines(PRED_E), of: null, partial: false });
+    const text = await evalh(['show', doc.run, '--db', box.db], box);
+    expect(text.stdout).toMatch(new RegExp(`^imported: ${lines(PRED_E)} items \\(full size not known\\) .*evalh data add longbench`, 'm'));
     expect(doc.items).toEqual({ done: lines(PRED_E), error: 0 });
     expect(doc.scores).toStrictEqual(expected);
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, json, runCli, SHARED, tempDir } from './helpers/cli.js';
@@ -47,6 +47,9 @@ interface RunJson {
   counts: Record<string, { problems: number; answers: number; evaluated: number; passed: number; notEvaluable: number }>;
   notEvaluable?: Record<string, { samples: number; reasons: Record<string, number>; problems: Record<string, number[]> }>;
   labels?: string[];
+  status?: string;
+  items?: Record<string, number>;
+  coverage?: { unit: string; have: number; of: number | null; partial: boolean; parts: { name: string; have: number; of: number }[] };
 }
 
 describe.runIf(missing.length === 0)('ncb end to end (sandboxed pytest and JUnit)', () => {
@@ -93,6 +96,37 @@ describe.runIf(missing.length === 0)('ncb end to end (sandboxed pytest and JUnit
     expect(java.samples).toBe(1);
     expect(Object.keys(java.reasons)).toEqual([expect.stringMatching(/^could not be evaluated here: Java library fastjson2 /)]);
     expect(Object.values(java.problems)).toEqual([[90002]]);
+    // Every problem of the sample's four splits has an answer: a whole import, completed.
+    expect(doc.status).toBe('completed');
+    expect(doc.coverage).toMatchObject({ unit: 'problems', have: 12, of: 12, partial: false });
+    expect(doc.items).toMatchObject({ done: 14, notEvaluable: 2, error: 0 });
+  }, 300_000);
+
+  it.runIf(existsSync(SHARED_NCB))('an import of 3 of the 70 official python_en problems is partial and says "3 of 70 problems" wherever its score shows', async () => {
+    const dir = tempDir('evalh-ncb-e2e-');
+    const home = join(dir, 'data');
+    const db = join(dir, 'p.db');
+    expect((await runCli(['data', 'add', 'ncb', SHARED_NCB], { cwd: dir, env: env(home) })).code).toBe(0);
+    const answers = join(dir, 'answers');
+    mkdirSync(answers);
+    const refs = readFileSync(join(SHARED_NCB, 'reference/reference_ncb_python_en.jsonl'), 'utf8').trim().split('\n').slice(0, 3);
+    writeFileSync(
+      join(answers, 'm_ncb_python_en.jsonl'),
+      refs.map((l) => { const r = JSON.parse(l) as { _id: number; response?: string; reference_solution?: string }; return JSON.stringify({ _id: r._id, response: r.response ?? r.reference_solution ?? '' }); }).join('\n') + '\n',
+    );
+    const imp = await runCli(['import', 'ncb', answers, '--name', 'p3', '--db', db], { cwd: dir, env: env(home) });
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stdout.split('\n')[0]).toBe('run p3 (ncb, partial: 3 of 70 problems)');
+    expect(imp.stdout).toMatch(/^imported: 3 of 70 problems — partial: the scores cover only these$/m);
+    const doc = json<RunJson>(await runCli(['show', 'p3', '--db', db, '--json'], { cwd: dir, env: env(home) }));
+    expect(doc.status).toBe('partial');
+    expect(doc.coverage).toMatchObject({ unit: 'problems', have: 3, of: 70, partial: true, parts: [{ name: 'python_en', have: 3, of: 70 }] });
+    expect(doc.scores.overall).toBe(100); // the score is the official script's over these 3: shown beside "3 of 70"
+    const show = await runCli(['show', 'p3', '--db', db], { cwd: dir, env: env(home) });
+    expect(show.stdout.split('\n')[0]).toBe('run p3 (ncb, partial: 3 of 70 problems)');
+    expect(show.stdout).not.toMatch(/long context|--truncate/);
+    const list = await runCli(['list', '--db', db], { cwd: dir, env: env(home) });
+    expect(list.stdout).toMatch(/^p3\s+ncb\s+partial\s/m);
   }, 300_000);
 
   it.runIf(existsSync(SHARED_NCB))(

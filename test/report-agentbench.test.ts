@@ -82,7 +82,12 @@ describe('evalh report for agentbench-db', () => {
         expect(await cellText(page, `#episode-statuses tr[data-status="${status}"] td[data-run="${i}"]`)).toBe(String(n));
       }
     }
-    expect(shows[0]!.scores.overall).toBe(100);
+    // The first 24 dev items have SELECT and INSERT but no UPDATE: the official overall (the mean of
+    // all three) is not computed — it was 100, the mean of SELECT and INSERT, before issue 12.
+    expect(shows[0]!.scores.overall).toBeNull();
+    expect(shows[0]!.scores.select).toBe(100);
+    expect(await cellText(page, '#headline-score')).toBe('—');
+    expect(await cellText(page, '[data-missing="0"]')).toBe('A: Overall not computed: UPDATE has no items in this run (the official overall is the mean of all three).');
     expect(shows[1]!.statuses).toEqual({ completed: 22, invalid_format: 2 });
     expect(shows[1]!.scores.select).toBe(0);
 

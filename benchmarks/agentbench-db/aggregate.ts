@@ -7,7 +7,9 @@ import { groupOf, SELECT_TYPES, type Target } from './records.js';
 // type but INSERT/UPDATE, and overall_cat_accuracy = the mean of SELECT, INSERT and UPDATE.
 // evalh reports them as points (x100, two decimals). Items the environment failed on
 // (task errors) are not scored and not in the denominators; they show as failed items.
-// A group with no items here (a --limit run) is null and left out of the overall mean.
+// A group with no items here (a --limit or --datasets run) is null, and then so is the
+// overall: the official figure is the mean of all three groups, and a mean of the groups
+// that happen to be present would be a different number under the same name.
 
 export const GROUPS = ['select', 'insert', 'update'] as const;
 export const STATUSES = ['completed', 'context_limit', 'invalid_format', 'invalid_action', 'turn_limit', 'task_error'] as const;
@@ -23,6 +25,8 @@ export interface DbAggregates {
    * table (INSERT/UPDATE) or whose empty answer matches; evalh scores unfinished episodes 0.
    */
   officialStyle: Record<string, number | null>;
+  /** Groups with no items in this run: the overall is not computed while any is missing. */
+  missingGroups?: string[];
 }
 
 const points = (correct: number, n: number): number | null => (n === 0 ? null : pyRound((correct / n) * 100, 2));
@@ -49,12 +53,12 @@ export function summarize(items: ScoredItem[]): Summary {
   }
   const scores: Record<string, number | null> = {};
   for (const g of GROUPS) scores[g] = points(groups[g][0], groups[g][1]);
-  const present = GROUPS.map((g) => scores[g]).filter((v): v is number => v !== null);
-  const overall = present.length ? pyRound(present.reduce((a, b) => a + b, 0) / present.length, 2) : null;
+  const missingGroups = GROUPS.filter((g) => groups[g][1] === 0);
+  const meanOfGroups = (v: Record<string, number | null>) => (missingGroups.length === 0 ? pyRound(GROUPS.reduce((a, g) => a + v[g]!, 0) / GROUPS.length, 2) : null);
+  const overall = meanOfGroups(scores);
   const officialStyle: Record<string, number | null> = {};
   for (const g of GROUPS) officialStyle[g] = points(official[g], groups[g][1]);
-  const officialPresent = GROUPS.map((g) => officialStyle[g]).filter((v): v is number => v !== null);
-  officialStyle.overall = officialPresent.length ? pyRound(officialPresent.reduce((a, b) => a + b, 0) / officialPresent.length, 2) : null;
+  officialStyle.overall = meanOfGroups(officialStyle);
   const order = [...SELECT_TYPES, 'INSERT', 'UPDATE'];
   const typeRows = Object.keys(types).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const aggregates: DbAggregates = {
@@ -62,6 +66,7 @@ export function summarize(items: ScoredItem[]): Summary {
     types: Object.fromEntries(typeRows.map((k) => [k, { items: types[k]![1], correct: types[k]![0], accuracy: points(types[k]![0], types[k]![1])! }])),
     setupErrors,
     officialStyle,
+    ...(missingGroups.length > 0 ? { missingGroups: missingGroups.map((g) => g.toUpperCase()) } : {}),
   };
   return { scores: { overall, ...scores }, aggregates: aggregates as unknown as Record<string, unknown> };
 }
@@ -72,8 +77,9 @@ export function renderSummary(summary: Summary): string {
   const s = summary.scores as Record<string, number | null>;
   const agg = summary.aggregates as unknown as DbAggregates | undefined;
   if (!agg || Object.keys(agg.types).length === 0) return 'no episodes';
+  const missing = agg.missingGroups ?? [];
   const rows = [
-    ['overall (mean of SELECT, INSERT, UPDATE)', fmt(s.overall), ''],
+    ['overall (mean of SELECT, INSERT, UPDATE)', missing.length ? 'not computed' : fmt(s.overall), ''],
     ['SELECT', fmt(s.select), ''],
     ['INSERT', fmt(s.insert), ''],
     ['UPDATE', fmt(s.update), ''],
@@ -87,6 +93,9 @@ export function renderSummary(summary: Summary): string {
   const statusLine = STATUSES.filter((k) => agg.statuses[k]).map((k) => `${k} ${agg.statuses[k]}`);
   return [
     table(['Task type', 'Success rate', 'Correct'], rows),
+    ...(missing.length
+      ? [`overall not computed: ${missing.join(' and ')} ${missing.length > 1 ? 'have' : 'has'} no items in this run (the official overall is the mean of all three)`]
+      : []),
     `episodes: ${statusLine.join(', ') || 'none'} (episodes the environment failed on are failed items, not scored)`,
     ...(agg.officialStyle && agg.officialStyle.overall !== s.overall
       ? [

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { canonicalJson, sha256File } from '../../src/hash.js';
 import { readJsonl } from '../../src/jsonl.js';
-import type { ImportedPrediction } from '../../src/suite.js';
+import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { parseJudgment } from './parse.js';
 import { checkAnswerRecord, type AnswerRecord, type Target } from './records.js';
 
@@ -19,7 +19,10 @@ import { checkAnswerRecord, type AnswerRecord, type Target } from './records.js'
  * judged twice (judge.py appends, so a second judging run doubles lines) is refused too:
  * show_result.py would count it twice.
  */
-export async function readPredictionFile(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }> {
+/** AlignBench's questions, in v1 and v1.1 alike (question_id 1..683); one judge.py file covers them all. */
+export const ALIGNBENCH_QUESTIONS = 683;
+
+export async function readPredictionFile(path: string): Promise<ReadPredictions> {
   const file = onlyFile(resolve(path));
   const predictions: ImportedPrediction[] = [];
   const seen = new Map<number, number>();
@@ -70,7 +73,12 @@ export async function readPredictionFile(path: string): Promise<{ predictions: I
     predictions.push({ item: { id: `${rec.category}/${rec.question_id}`, dataset: rec.category, seq: n, target }, output: rec.answer ?? '' });
   }
   if (predictions.length === 0) throw new InputError(file, undefined, undefined, 'no answers in this file');
-  return { predictions, files: { [basename(file)]: await sha256File(file) } };
+  return {
+    predictions,
+    files: { [basename(file)]: await sha256File(file) },
+    // One file is one model's answers to the whole question set: it is compared with all of it, not category by category.
+    coverage: { unit: 'questions', parts: [{ name: 'alignbench', have: seen.size, of: ALIGNBENCH_QUESTIONS }], source: "AlignBench's 683 questions" },
+  };
 }
 
 function onlyFile(path: string): string {

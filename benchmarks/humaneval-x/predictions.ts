@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
-import type { ImportedPrediction } from '../../src/suite.js';
+import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { itemId, languageOfTask, type Language } from './languages.js';
 import { SAMPLE_DIR, findLanguageFile, findProblem, loadProblems, readJsonLines, registeredFiles, type ProblemFile } from './load.js';
 import { checkSample, type Target } from './records.js';
@@ -17,7 +17,7 @@ export function isSampleTask(taskId: string): boolean {
   return /^[A-Za-z]+\/S\d+$/.test(taskId);
 }
 
-export async function readSamples(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }> {
+export async function readSamples(path: string): Promise<ReadPredictions> {
   const root = resolve(path);
   if (!existsSync(root)) throw new InputError(root, undefined, undefined, 'no such file or directory');
   const inputs = statSync(root).isDirectory()
@@ -54,14 +54,18 @@ export async function readSamples(path: string): Promise<{ predictions: Imported
 
   const predictions: ImportedPrediction[] = [];
   const count = new Map<string, number>();
+  const tasks = new Map<string, Set<string>>(); // per problem file: the tasks sampled
   const seq = new Map<Language, number>();
   for (const l of lines) {
-    const pf = sources.get(`${isSampleTask(l.taskId) ? 'sample' : 'official'}:${l.lang}`)!;
+    const source = `${isSampleTask(l.taskId) ? 'sample' : 'official'}:${l.lang}`;
+    const pf = sources.get(source)!;
     if (!findProblem(pf.src, l.taskId)) {
       throw new InputError(l.file, l.line, 'task_id', `"${l.taskId}" is not a problem of ${pf.file}`);
     }
     const k = count.get(l.taskId) ?? 0;
     count.set(l.taskId, k + 1);
+    if (!tasks.has(source)) tasks.set(source, new Set());
+    tasks.get(source)!.add(l.taskId);
     const s = seq.get(l.lang) ?? 0;
     seq.set(l.lang, s + 1);
     const target: Target = { task_id: l.taskId, k, src: pf.src, verbatim: true };
@@ -69,7 +73,12 @@ export async function readSamples(path: string): Promise<{ predictions: Imported
     replayed.set(id, l.generation);
     predictions.push({ item: { id, dataset: l.lang, seq: s, target }, output: l.generation });
   }
-  return { predictions, files };
+  // Each language's full set is the problem file its samples were checked against (164 problems officially).
+  const parts = [...tasks].map(([source, ids]) => {
+    const pf = sources.get(source)!;
+    return { name: source.startsWith('sample:') ? `${pf.lang} (sample)` : pf.lang, have: ids.size, of: pf.problems.length };
+  });
+  return { predictions, files, coverage: { unit: 'problems', parts, source: 'the problem files the samples were checked against' } };
 }
 
 // Generations read from a sample file in this process, by item id: `run --runner replay`

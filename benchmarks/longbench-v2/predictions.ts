@@ -3,8 +3,8 @@ import { basename, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
 import { readJsonRecords } from '../../src/json-records.js';
-import type { ImportedPrediction } from '../../src/suite.js';
-import { DATASET } from './load.js';
+import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
+import { DATASET, SAMPLE_FILE } from './load.js';
 import { checkResultRecord, type Target } from './records.js';
 
 /**
@@ -13,7 +13,10 @@ import { checkResultRecord, type Target } from './records.js';
  * comparison of pred and answer. Every record is checked first; one bad record stops the
  * import (exit 2) before anything is written.
  */
-export async function readResultFile(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }> {
+/** LongBench v2's questions (data.json on the dataset page). */
+export const V2_ITEMS = 503;
+
+export async function readResultFile(path: string): Promise<ReadPredictions> {
   const file = resolve(path);
   if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'no such file');
   if (statSync(file).isDirectory()) throw new InputError(file, undefined, undefined, 'expected one results file (results/<model>.jsonl), not a folder');
@@ -33,5 +36,20 @@ export async function readResultFile(path: string): Promise<{ predictions: Impor
     predictions.push({ item: { id: rec._id, dataset: DATASET, seq: predictions.length, target: { ...target, judge: rec.judge, pred: rec.pred } }, output });
   }
   if (predictions.length === 0) throw new InputError(file, undefined, undefined, 'no results in this file');
-  return { predictions, files: { [basename(file)]: await sha256File(file) } };
+  // Results of evalh's own sample (ids evalh-sample-v2-…) are compared with the sample, all others with the official 503.
+  const sample = [...seen.keys()].every((id) => id.startsWith('evalh-sample-v2-'));
+  let of = V2_ITEMS;
+  if (sample) {
+    of = 0;
+    for await (const _ of readJsonRecords(SAMPLE_FILE)) of++;
+  }
+  return {
+    predictions,
+    files: { [basename(file)]: await sha256File(file) },
+    coverage: {
+      unit: 'questions',
+      parts: [{ name: sample ? `${DATASET} (sample)` : DATASET, have: seen.size, of }],
+      source: sample ? "evalh's built-in sample" : "LongBench v2's data.json (503 questions)",
+    },
+  };
 }

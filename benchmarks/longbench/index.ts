@@ -1,12 +1,14 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAsset } from '../../src/assets.js';
+import { loadAsset, readManifest } from '../../src/assets.js';
 import { UsageError } from '../../src/errors.js';
 import { sha256 } from '../../src/hash.js';
 import { scoreItem } from '../../src/metrics/index.js';
 import type { OpenOptions, Suite, SuiteSource } from '../../src/suite.js';
 import { summarizeE, summarizeV1 } from './aggregate.js';
 import { MODEL2MAXLEN } from './assets.js';
-import { datasetSpec, suiteDatasets } from './datasets.js';
+import { countJsonl } from '../../src/jsonl.js';
+import { V1_ITEMS, datasetSpec, suiteDatasets } from './datasets.js';
 import { SAMPLE_DIR, checkFiles, dataFileName, resolveDataDir, streamItems } from './load.js';
 import { readPredictionDir } from './predictions.js';
 import { buildRequest } from './prompt.js';
@@ -85,7 +87,7 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
     },
 
     readPredictions(path) {
-      return readPredictionDir(path, (d) => names.includes(d), name, variant === 'e');
+      return readPredictionDir(path, (d) => names.includes(d), name, variant === 'e', (datasets) => fullSizes(variant, datasets));
     },
 
     officialMaxLength(model) {
@@ -94,6 +96,24 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
       return (JSON.parse(bytes.toString('utf8')) as Record<string, number>)[model];
     },
   };
+}
+
+/**
+ * The full size of each dataset an import covers: v1's from the official table; LongBench-E's
+ * counted in the registered data (the official page gives no table), else not known — and
+ * said so, never guessed.
+ */
+async function fullSizes(variant: 'v1' | 'e', datasets: string[]): Promise<{ sizes: Record<string, number | null>; source: string }> {
+  if (variant === 'v1') return { sizes: Object.fromEntries(datasets.map((d) => [d, V1_ITEMS[d] ?? null])), source: "LongBench's task.md (the official item counts)" };
+  const data = readManifest(ASSET_SUITE).data;
+  const sizes: Record<string, number | null> = {};
+  for (const d of datasets) {
+    const file = data ? join(data.path, dataFileName(d, 'e')) : undefined;
+    sizes[d] = file && existsSync(file) ? await countJsonl(file) : null;
+  }
+  return Object.values(sizes).some((s) => s === null)
+    ? { sizes, source: 'the full size of a LongBench-E dataset is known only from its data: register it with `evalh data add longbench <data.zip>` to check' }
+    : { sizes, source: `the registered data (${data!.path})` };
 }
 
 export const longbench = makeSuite('v1');

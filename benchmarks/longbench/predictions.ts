@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { InputError, UsageError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
 import { readJsonl } from '../../src/jsonl.js';
-import type { ImportedPrediction } from '../../src/suite.js';
+import type { Coverage } from '../../src/coverage.js';
+import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { checkPrediction, checkScorable, type PredictionRecord, type Target } from './records.js';
 
 /**
@@ -16,7 +17,8 @@ export async function readPredictionDir(
   known: (dataset: string) => boolean,
   suite: string,
   needLength: boolean,
-): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }> {
+  fullSizes: (datasets: string[]) => Promise<{ sizes: Record<string, number | null>; source: string }>,
+): Promise<ReadPredictions> {
   const dir = resolve(path);
   if (!existsSync(dir)) throw new InputError(dir, undefined, undefined, 'no such directory');
   if (!statSync(dir).isDirectory()) throw new InputError(dir, undefined, undefined, 'expected a folder of <dataset>.jsonl prediction files');
@@ -26,6 +28,7 @@ export async function readPredictionDir(
   if (names.length === 0) throw new InputError(dir, undefined, undefined, 'no <dataset>.jsonl prediction files in this folder');
   const predictions: ImportedPrediction[] = [];
   const files: Record<string, string> = {};
+  const have: Record<string, number> = {};
   for (const name of names) {
     const dataset = name.split('.')[0]!;
     const file = join(dir, name);
@@ -48,6 +51,13 @@ export async function readPredictionDir(
       predictions.push({ item: { id: `${dataset}/${seq}`, dataset, seq, target }, output: rec.pred });
     });
     files[name] = await sha256File(file);
+    have[dataset] = (have[dataset] ?? 0) + records.length;
   }
-  return { predictions, files };
+  const full = await fullSizes(Object.keys(have));
+  const coverage: Coverage = {
+    unit: 'items',
+    parts: Object.entries(have).map(([name, n]) => ({ name, have: n, of: full.sizes[name] ?? null })),
+    source: full.source,
+  };
+  return { predictions, files, coverage };
 }

@@ -20,7 +20,7 @@ export function renderV1(summary: Summary): string {
     if (agg.overall !== undefined) catRows.push(['Average (all datasets)', fmt(agg.overall)]);
     out.push(table(['Category average (evalh)', 'Score'], catRows));
   }
-  return out.join('\n');
+  return out.join('\n\n');
 }
 
 export function renderE(summary: Summary): string {

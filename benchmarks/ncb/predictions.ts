@@ -3,7 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
 import { readJsonl } from '../../src/jsonl.js';
-import type { ImportedPrediction } from '../../src/suite.js';
+import type { CoveragePart } from '../../src/coverage.js';
+import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { SAMPLE_DIR, problemsFor } from './load.js';
 import { answerId, checkAnswer, type Target } from './records.js';
 import { SPLITS } from './splits.js';
@@ -15,7 +16,7 @@ import { itemId, targetOf } from './items.js';
 
 const FILE = /^(.+)_ncb_(python|java)_(en|zh)\.jsonl$/;
 
-export async function readAnswers(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }> {
+export async function readAnswers(path: string): Promise<ReadPredictions> {
   const root = resolve(path);
   if (!existsSync(root)) throw new InputError(root, undefined, undefined, 'no such file or directory');
   const inputs = statSync(root).isDirectory()
@@ -35,6 +36,7 @@ export async function readAnswers(path: string): Promise<{ predictions: Imported
 
   const predictions: ImportedPrediction[] = [];
   const files: Record<string, string> = {};
+  const parts: CoveragePart[] = [];
   // Split order, so that item order does not depend on file names.
   const bySplit = new Map<string, string>();
   for (const f of inputs) {
@@ -60,8 +62,10 @@ export async function readAnswers(path: string): Promise<{ predictions: Imported
       const target: Target = targetOf(problem, n, loaded.references.get(a.id));
       predictions.push({ item: { id: itemId(split, a.id, n), dataset: split, seq, target }, output: a.response });
     });
+    // The split's full set is the problem file its answers were checked against.
+    parts.push({ name: split, have: k.size, of: loaded.problems.length });
     files[basename(file)] = await sha256File(file);
     files[`problems/${split}${loaded.file.startsWith(SAMPLE_DIR) ? ' (sample)' : ''}`] = loaded.sha256;
   }
-  return { predictions, files };
+  return { predictions, files, coverage: { unit: 'problems', parts, source: 'the problem files the answers were checked against' } };
 }

@@ -445,6 +445,51 @@
     return dl;
   }
 
+  // Texts over data.maxChars were cut by the report (reports/collect.ts capTexts): the item
+  // says which, how long they are, and the command that prints them whole from the store.
+  var CUT_LABELS = { o: 'output', e: 'error', 'x.log': 'execution log', 'x.prog': 'assembled program', 'x.code': 'code that was run', 'x.j': 'judgment', 'x.q': 'question', 'x.evaluation': 'evaluation', 'x.answer': 'answer' };
+
+  function cutLabel(f) {
+    if (CUT_LABELS[f]) return CUT_LABELS[f];
+    var turn = /^x\.turns\.(\d+)/.exec(f);
+    if (turn) return 'transcript turn ' + (Number(turn[1]) + 1);
+    var ref = /^ref\.(\d+)$/.exec(f);
+    if (ref) return 'reference answer ' + (Number(ref[1]) + 1);
+    return f;
+  }
+
+  function shellWord(s) {
+    return /^[A-Za-z0-9._\/:=@+-]+$/.test(s) ? s : "'" + String(s).replace(/'/g, "'\\''") + "'";
+  }
+
+  function cutNotice(cuts, runName, itemId) {
+    var box = el('div', 'cut-note');
+    box.appendChild(el('b', null, 'Cut in this report: '));
+    box.appendChild(
+      document.createTextNode(
+        cuts
+          .map(function (c) {
+            return cutLabel(c.f) + ' (first ' + fmtInt(data.maxChars) + ' of ' + fmtInt(c.n) + ' characters)';
+          })
+          .join(', ') + '. The whole item is in the store ' + data.store + '; print it with:',
+      ),
+    );
+    box.appendChild(el('code', 'cut-cmd', 'evalh show ' + shellWord(runName) + ' --item ' + shellWord(itemId) + ' --db ' + shellWord(data.store)));
+    return box;
+  }
+
+  /** The notice for one run's result (runIndex) or, without one, for the item's reference side. */
+  function cutNoticeFor(it, runIndex) {
+    var cuts = runIndex === undefined ? it.cut : it.r[runIndex] && it.r[runIndex].cut;
+    if (!cuts || !cuts.length) return null;
+    return cutNotice(cuts, runs[runIndex === undefined ? firstRunWith(it) : runIndex].name, it.id);
+  }
+
+  function firstRunWith(it) {
+    for (var i = 0; i < it.r.length; i++) if (it.r[i]) return i;
+    return 0;
+  }
+
   /**
    * An agent episode, for every agent suite (reports/agentbench*.ts): x.turns = [{role,
    * content}], x.status, x.reason, x.answer, x.evaluation; x.omitted = how many opening turns
@@ -484,12 +529,14 @@
     return wrap;
   }
 
-  function runResult(r) {
+  function runResult(r, it, i) {
     var box = el('div', 'result');
     if (!r) {
       box.appendChild(el('p', 'muted', 'This item is not in this run.'));
       return box;
     }
+    var cut = cutNoticeFor(it, i);
+    if (cut) box.appendChild(cut);
     if (r.st === 'error') {
       var err = box.appendChild(el('div', 'errbox'));
       err.appendChild(el('b', null, r.ek || 'error'));
@@ -536,6 +583,8 @@
     it.ref.forEach(function (a) {
       ol.appendChild(el('li', null, a));
     });
+    var refCut = cutNoticeFor(it);
+    if (refCut) ref.appendChild(refCut);
     if (it.cls && it.cls.length) {
       var det = ref.appendChild(el('details'));
       det.appendChild(el('summary', null, 'Classes (' + it.cls.length + ')'));
@@ -559,11 +608,11 @@
         sw.style.background = run.color;
         head.appendChild(el('b', null, run.letter + ' '));
         head.appendChild(el('span', 'name', run.name));
-        card.appendChild(runResult(it.r[i]));
+        card.appendChild(runResult(it.r[i], it, i));
       });
     } else {
       wrap.classList.add('single');
-      wrap.appendChild(runResult(it.r[0]));
+      wrap.appendChild(runResult(it.r[0], it, 0));
       wrap.appendChild(ref);
     }
     tr.appendChild(td);
@@ -739,7 +788,7 @@
     });
   }
 
-  function abResult(it, r) {
+  function abResult(it, r, i) {
     var box = el('div', multi ? 'ab-result' : 'ab-result single');
     var answer = box.appendChild(el('div', 'ab-answer'));
     answer.appendChild(el('h4', null, 'Model’s answer'));
@@ -747,6 +796,8 @@
       answer.appendChild(el('p', 'muted', 'This item is not in this run.'));
       return box;
     }
+    var cut = cutNoticeFor(it, i);
+    if (cut) answer.appendChild(cut);
     if (r.o) answer.appendChild(el('pre', 'output', r.o));
     else if (r.st === 'error') answer.appendChild(el('p', 'muted', 'No answer.'));
     else answer.appendChild(el('p', 'muted', '(empty answer: judged as “None”)'));
@@ -840,6 +891,8 @@
     ref.appendChild(el('h4', null, 'Reference answer'));
     if (it.ref.length) ref.appendChild(el('pre', 'reference', it.ref[0]));
     else ref.appendChild(el('p', 'muted', '(none)'));
+    var abCut = cutNoticeFor(it);
+    if (abCut) ref.appendChild(abCut);
     if (multi) {
       var grid = wrap.appendChild(el('div', 'detail-runs'));
       runs.forEach(function (run, i) {
@@ -849,12 +902,12 @@
         head.appendChild(el('span', 'swatch')).style.background = run.color;
         head.appendChild(el('b', null, run.letter + ' '));
         head.appendChild(el('span', 'name', run.name));
-        card.appendChild(abResult(it, it.r[i]));
+        card.appendChild(abResult(it, it.r[i], i));
       });
     } else {
       var one = wrap.appendChild(el('div', 'run-card single'));
       one.dataset.run = '0';
-      one.appendChild(abResult(it, it.r[0]));
+      one.appendChild(abResult(it, it.r[0], 0));
     }
     tr.appendChild(td);
     return tr;
@@ -1003,12 +1056,14 @@
     return det;
   }
 
-  function cdResult(it, r) {
+  function cdResult(it, r, i) {
     var box = el('div', 'result cd-result');
     if (!r) {
       box.appendChild(el('p', 'muted', 'This sample is not in this run.'));
       return box;
     }
+    var cut = cutNoticeFor(it, i);
+    if (cut) box.appendChild(cut);
     var s = cdStatus(r);
     var x = r.x || {};
     var head = box.appendChild(el('div', 'cd-head'));
@@ -1068,6 +1123,8 @@
         ['Item', it.id],
       ]),
     );
+    var cdCut = cutNoticeFor(it);
+    if (cdCut) wrap.appendChild(cdCut);
     var grid = wrap.appendChild(el('div', multi ? 'detail-runs' : 'detail-runs single'));
     runs.forEach(function (run, i) {
       if (!multi && i > 0) return;
@@ -1079,7 +1136,7 @@
         head.appendChild(el('b', null, run.letter + ' '));
         head.appendChild(el('span', 'name', run.name));
       }
-      card.appendChild(cdResult(it, it.r[i]));
+      card.appendChild(cdResult(it, it.r[i], i));
     });
     tr.appendChild(td);
     return tr;

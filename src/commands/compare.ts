@@ -10,7 +10,7 @@ import type { RunRow, Store } from '../store.js';
 import type { Suite } from '../suite.js';
 import { getSuite } from '../suites.js';
 import { table } from '../table.js';
-import { withStore } from './list.js';
+import { someRuns, withStore } from './list.js';
 
 export interface CompareArgs {
   runs: string[];
@@ -34,7 +34,7 @@ export function findRun(store: Store, name: string): RunRow {
   const run = store.findRun(name);
   if (run) return run;
   const names = store.listRuns().map((r) => r.name);
-  throw new UsageError(`no run named "${name}"${names.length ? `; runs: ${names.slice(-20).join(', ')}` : '; the store has no runs'}`);
+  throw new UsageError(`no run named "${name}"; ${someRuns(names, 20)}`);
 }
 
 export function runItems(store: Store, run: RunRow): RunItem[] {

@@ -13,6 +13,7 @@ import { allSuites, getSuite } from '../suites.js';
 import { lineAt, parseJsonWithLine } from '../tokenizers/util.js';
 import { checker } from '../validate.js';
 import { checkSeed, findRun, fingerprintWarning, fmtP, readStore, runItems, statusWarning } from './compare.js';
+import { someRuns } from './list.js';
 
 export interface GateArgs {
   baseline: string;
@@ -60,7 +61,7 @@ export function resolveBaseline(store: Store, spec: string, candidate: RunRow): 
   const tags = [...new Set(all.filter((r) => r.suite === candidate.suite).flatMap((r) => Object.entries(r.tags).map(([k, v]) => `${k}=${v}`)))];
   throw new UsageError(
     `baseline "${spec}" is neither a run nor a tag of another ${candidate.suite} run; ` +
-      `runs: ${all.map((r) => r.name).slice(-20).join(', ') || '(none)'}; tags: ${tags.join(', ') || '(none)'}`,
+      `${someRuns(all.map((r) => r.name), 20)}; tags: ${tags.join(', ') || '(none)'}`,
   );
 }
 

@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { coverageOf } from '../coverage.js';
 import { fingerprintOf } from '../hash.js';
 import { fingerprintDiff } from '../run.js';
 import { Store } from '../store.js';
@@ -34,7 +35,7 @@ async function scoreAll(suite: Suite, predictions: ImportedPrediction[]): Promis
 /** Scores a folder of official predictions exactly as the official eval script and stores it as a run. */
 export async function importCommand(args: ImportArgs): Promise<void> {
   const suite = getSuite(args.suite);
-  const { predictions, files } = await suite.readPredictions(args.path); // validates everything first
+  const { predictions, files, coverage } = await suite.readPredictions(args.path); // validates everything first
   const datasets = [...new Set(predictions.map((p) => p.item.dataset))];
   const scored = await scoreAll(suite, predictions);
   const summary = suite.summarize(
@@ -60,7 +61,14 @@ export async function importCommand(args: ImportArgs): Promise<void> {
         name,
         suite: suite.name,
         fingerprint,
-        settings: { suite: suite.name, fingerprintParts: parts, runner: { runner: 'import', path: resolve(args.path) }, source: { datasets } },
+        settings: {
+          suite: suite.name,
+          fingerprintParts: parts,
+          runner: { runner: 'import', path: resolve(args.path) },
+          source: { datasets },
+          // Kept with the run so that show, --json and the report say what the score is over (src/coverage.ts).
+          coverage: coverage ?? { unit: 'items', parts: datasets.map((d) => ({ name: d, have: predictions.filter((p) => p.item.dataset === d).length, of: null })), source: `${suite.name} does not say its full size` },
+        },
         evalhVersion,
         tags: {},
       });
@@ -79,10 +87,14 @@ export async function importCommand(args: ImportArgs): Promise<void> {
           attempts: 1,
         })),
       );
-      store.finishRun(run.id, 'completed', summary);
+      // Short of the suite's full set of the datasets it covers: 'partial', which is not
+      // 'completed' for anything that asks (the gate, list). See src/coverage.ts for why a
+      // `run --limit` subset is completed and an import subset is not.
+      const partial = coverageOf(run.settings)?.partial === true;
+      store.finishRun(run.id, partial ? 'partial' : 'completed', summary);
       run = store.findRun(name)!;
     }
-    printResult(suite, run, summary, { done: predictions.length, error: 0 }, args.json, []);
+    printResult(suite, run, summary, store.itemCounts(run.id), args.json, []);
   } finally {
     store.close();
   }

@@ -52,6 +52,17 @@ export async function listCommand(args: ListArgs): Promise<void> {
   process.stdout.write(`${table(['Run', 'Suite', 'Status', 'Items', 'Created (UTC)', 'Tags'], rows)}\n`);
 }
 
+/**
+ * The runs a "no run named X" message offers: the most recent `max` and how many more there
+ * are, so a long store is never silently cut short.
+ */
+export function someRuns(names: string[], max = 10): string {
+  if (names.length === 0) return 'the store has no runs';
+  const shown = names.slice(-max);
+  const more = names.length - shown.length;
+  return `runs: ${shown.join(', ')}${more > 0 ? ` … and ${more} more (\`evalh list\` shows them all)` : ''}`;
+}
+
 /** Opens an existing store (never creates one) for `f`, and closes it. */
 export function withStore<T>(file: string, f: (s: Store) => T): T {
   const store = Store.openExisting(file);

@@ -5,6 +5,7 @@ import { fileKind, writeFileAtomic } from '../files.js';
 import { Store, type RunRow } from '../store.js';
 import { getSuite } from '../suites.js';
 import { evalhVersion } from '../version.js';
+import { someRuns } from './list.js';
 
 export interface ReportArgs {
   runs: string[];
@@ -31,7 +32,7 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
     if (missing.length > 0) {
       const known = store.listRuns().map((r) => r.name);
       throw new UsageError(
-        `no run named ${missing.map((m) => `"${m}"`).join(', ')} in ${file}; ${known.length ? `runs: ${known.slice(-20).join(', ')}` : 'the store has no runs'}`,
+        `no run named ${missing.map((m) => `"${m}"`).join(', ')} in ${file}; ${someRuns(known, 20)}`,
       );
     }
     const runs = found as RunRow[];

@@ -1,4 +1,5 @@
 import type { ItemRow, RunRow } from '../store.js';
+import type { Suite } from '../suite.js';
 import { DEFAULT_TRUNCATE_POLICY, type TruncatePolicy } from './policy.js';
 
 // Long-context accounting of a run, for `show` (text and --json) and the report: how long
@@ -25,6 +26,11 @@ export interface Accounting {
   skipped: number;
   /** Sent, refused by the server for its context limit (failed, kind context_limit). */
   contextLimit: number;
+}
+
+/** Whether a suite's prompts are cut to a budget or measured in tokens: only then is there anything to account for. */
+export function showsLongContext(suite: Pick<Suite, 'truncates' | 'measuresPrompts'>): boolean {
+  return suite.truncates === true || suite.measuresPrompts === true;
 }
 
 export function accountingOf(run: RunRow, items: Iterable<ItemRow>): Accounting {
