@@ -227,12 +227,6 @@ async function main(): Promise<void> {
     printed = true;
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
-  // `evalh show run | head` closes the pipe early: what was wanted has been read, so stop
-  // quietly (the store is never written by what is printed) rather than crash with EPIPE.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
   const fail = (code: number, message: string, detail?: string) => {
     process.stderr.write(`evalh: ${message}\n${detail ? `${detail}\n` : ''}`);
     if (json && !printed) write(`${JSON.stringify({ error: { code, message } })}\n`);

@@ -185,12 +185,3 @@ describe('default run names follow the data selection', () => {
     expect(clash.stderr).toMatch(/was made with another data selection \(--datasets trec then, qasper now\): that is another run\. Pass --name/);
   });
 });
-
-describe('a reader that stops early', () => {
-  it('`evalh show RUN | true` (the reader gone before evalh writes) ends quietly: no EPIPE trace', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { CLI } = await import('./helpers/cli.js');
-    const r = spawnSync('bash', ['-c', `set -o pipefail; node '${CLI}' show keep --db '${db}' | true; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd, env, encoding: 'utf8' });
-    expect(r.stderr).toMatch(/^exit 0\n$/);
-  });
-});
