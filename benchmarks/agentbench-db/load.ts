@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadAsset, requireAsset } from '../../src/assets.js';
 import { sha256 } from '../../src/hash.js';
 import { InputError, UsageError } from '../../src/errors.js';
+import { checkInput, decodeText, readInputBytes } from '../../src/input.js';
 import { DB_ASSETS, ASSET_SUITE } from './assets.js';
 import type { Cell, DbRecord } from './records.js';
 
@@ -26,15 +27,13 @@ export function resolveData(dataset: string, data?: string): DataFile {
     return { dataset, path: `${ASSET_SUITE}:${spec.name}`, sha256: spec.sha256, official: true, bytes };
   }
   let file = data;
-  if (existsSync(data) && statSync(data).isDirectory()) {
+  if (checkInput(data, 'file or folder', '--data takes an AgentBench checkout, its data/dbbench folder or a <dataset>.jsonl file') === 'folder') {
     const candidates = [join(data, `${dataset}.jsonl`), join(data, 'dbbench', `${dataset}.jsonl`), join(data, 'data', 'dbbench', `${dataset}.jsonl`)];
     const found = candidates.find((c) => existsSync(c));
     if (!found) throw new UsageError(`${data}: no ${dataset}.jsonl (looked in ${candidates.join(', ')})`);
     file = found;
-  } else if (!existsSync(data)) {
-    throw new UsageError(`--data ${data}: no such file or folder`);
   }
-  const bytes = readFileSync(file);
+  const bytes = readInputBytes(file);
   const hash = sha256(bytes);
   return { dataset, path: file, sha256: hash, official: spec !== undefined && hash === spec.sha256, bytes };
 }
@@ -93,7 +92,7 @@ function cellOf(v: unknown): Cell | undefined {
 }
 
 export function readRecords(file: DataFile): DbRecord[] {
-  const text = file.bytes.toString('utf8');
+  const text = decodeText(file.bytes, file.path);
   const records: DbRecord[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {

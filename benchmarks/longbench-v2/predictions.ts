@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
+import { checkInput } from '../../src/input.js';
 import { readJsonRecords } from '../../src/json-records.js';
 import type { ImportedPrediction } from '../../src/suite.js';
 import { DATASET } from './load.js';
@@ -15,8 +15,7 @@ import { checkResultRecord, type Target } from './records.js';
  */
 export async function readResultFile(path: string): Promise<{ predictions: ImportedPrediction[]; files: Record<string, string> }> {
   const file = resolve(path);
-  if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'no such file');
-  if (statSync(file).isDirectory()) throw new InputError(file, undefined, undefined, 'expected one results file (results/<model>.jsonl), not a folder');
+  checkInput(file, 'file', 'give one results file of pred.py (results/<model>.jsonl)');
   const predictions: ImportedPrediction[] = [];
   const seen = new Map<string, number>();
   for await (const { line, value } of readJsonRecords(file)) {
