@@ -24,6 +24,7 @@ import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../src/errors.js';
 import { log } from '../src/progress.js';
+import { ioProblem } from '../src/input.js';
 import { FatalError, PermanentError, RetryableError } from '../src/request-errors.js';
 import type { DecodeOptions, EncodeOptions, Tokenizer } from '../src/tokenizers/types.js';
 import { fileSha256 } from './gguf-hash.js';
@@ -156,11 +157,11 @@ export async function checkGgufFile(file: string): Promise<void> {
     fh = await open(file, 'r');
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new UsageError(`--gguf ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`--gguf ${file}: ${code === 'ENOENT' ? 'no such file' : ioProblem(e)}`);
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new UsageError(`--gguf ${file}: not a file`);
+    if (!st.isFile()) throw new UsageError(`--gguf ${file}: ${st.isDirectory() ? 'is a folder, where a GGUF model file was expected' : 'not a regular file'}`);
     const head = Buffer.alloc(8);
     const { bytesRead } = await fh.read(head, 0, 8, 0);
     if (bytesRead < 8 || head.toString('latin1', 0, 4) !== 'GGUF') {

@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { AssetError } from './errors.js';
+import { dirname, join, resolve, sep } from 'node:path';
+import { AssetError, InputError } from './errors.js';
 import { sha256, sha256File } from './hash.js';
+import { checkInput, ioProblem } from './input.js';
 
 // Official benchmark files are fetched or registered, never shipped. Each suite declares
-// its assets; evalh keeps verified copies (small files) or verified references (large data
-// folders) in its data directory, with a manifest per suite.
+// its assets; evalh keeps its own copy of every registered file in its data directory
+// (pinned files verified by sha256, data files checked record by record and their sha256
+// recorded), with a manifest per suite: moving or deleting the user's original breaks nothing.
 
 export interface AssetSpec {
   /** Name inside the suite's data directory, e.g. 'config/dataset2prompt.json'. */
@@ -26,7 +28,11 @@ export interface DataFileEntry {
 
 export interface Manifest {
   assets: Record<string, { sha256: string; size: number; source: string; addedAt: string }>;
-  /** A registered data folder (official layout), with the hashes recorded when it was added. */
+  /**
+   * The registered data (a folder of the official layout, or one data file), with the hashes
+   * recorded when it was added. Inside the suite's folder; older versions of evalh recorded
+   * the user's own path instead, which still works while that file stays where it was.
+   */
   data?: { path: string; source: string; addedAt: string; files: Record<string, DataFileEntry>; pinned: 'recorded' };
 }
 
@@ -98,6 +104,12 @@ export function installAsset(suite: string, spec: AssetSpec, bytes: Buffer, sour
   manifest.assets[spec.name] = { sha256: got, size: bytes.length, source, addedAt: new Date().toISOString() };
 }
 
+/** The bytes of an asset found in a local copy (an unreadable file is exit 2 naming it). */
+export function readCopy(file: string): Buffer {
+  checkInput(file, 'file');
+  return readFileSync(file);
+}
+
 export function findInCopy(root: string, spec: AssetSpec): string | undefined {
   for (const rel of spec.paths) {
     const candidate = join(root, rel);
@@ -150,3 +162,68 @@ export async function hashFiles(files: string[]): Promise<Record<string, DataFil
   return out;
 }
 
+/** True when a registered data path lies inside the suite's own folder (a copy evalh keeps). */
+export function isOwnCopy(suite: string, path: string): boolean {
+  return resolve(path).startsWith(suiteHome(suite) + sep);
+}
+
+/**
+ * Runs `work` with a staging folder inside the suite's data folder (the same file system, so
+ * what it prepares can be renamed into place). The staging folder is always removed; on a
+ * failure so are the data and suite folders this call created, so a failed `evalh data
+ * add|pull` leaves the data directory as it was.
+ */
+export async function withStaging<T>(suite: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const created = [dataHome(), suiteHome(suite)].filter((d) => !existsSync(d));
+  const dir = join(suiteHome(suite), `.staging-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  let ok = false;
+  try {
+    const out = await work(dir);
+    ok = true;
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (!ok) {
+      for (const d of created.reverse()) {
+        try {
+          rmdirSync(d); // only when empty
+        } catch {
+          // something else lives there: keep it
+        }
+      }
+    }
+  }
+}
+
+/** Copies a user's file (a reflink where the file system has them: data files reach hundreds of MB). */
+export function copyInput(from: string, to: string): void {
+  checkInput(from, 'file');
+  mkdirSync(dirname(to), { recursive: true });
+  try {
+    copyFileSync(from, to, constants.COPYFILE_FICLONE);
+  } catch (e) {
+    throw new InputError(from, undefined, undefined, `cannot copy it into the data directory: ${ioProblem(e)}`);
+  }
+}
+
+/** A suite's record checker run on a staged copy; its errors name the file the user gave. */
+export async function checkCopy(copy: string, shownAs: string, check: (file: string) => Promise<unknown>): Promise<void> {
+  try {
+    await check(copy);
+  } catch (e) {
+    if (e instanceof InputError && e.file === copy) throw new InputError(shownAs, e.line, e.field, e.problem);
+    throw e;
+  }
+}
+
+/** Moves a staged file or folder into place, replacing what was there. */
+export function moveIntoPlace(staged: string, target: string): void {
+  mkdirSync(dirname(target), { recursive: true });
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    const old = `${target}.old-${process.pid}`;
+    renameSync(target, old);
+    renameSync(staged, target);
+    rmSync(old, { recursive: true, force: true });
+  } else renameSync(staged, target);
+}

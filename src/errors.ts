@@ -21,7 +21,7 @@ export class InputError extends EvalhError {
     readonly file: string,
     readonly line: number | undefined,
     readonly field: string | undefined,
-    problem: string,
+    readonly problem: string,
   ) {
     const where = [file, line !== undefined ? `line ${line}` : undefined, field !== undefined ? `field "${field}"` : undefined]
       .filter(Boolean)

@@ -1,5 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs';
 import { InputError } from './errors.js';
+import { textChunks } from './input.js';
 import { readJsonl, type JsonlLine } from './jsonl.js';
 
 /**
@@ -7,15 +7,25 @@ import { readJsonl, type JsonlLine } from './jsonl.js';
  * data.json, ~465 MB: too big to JSON.parse whole) or JSONL; decided by its first
  * non-blank character. Each record comes with the line it starts on, for error messages.
  */
-export async function* readJsonRecords(file: string): AsyncGenerator<JsonlLine> {
-  if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'file not found');
-  if ((await firstChar(file)) === '[') yield* readJsonArray(file);
-  else yield* readJsonl(file);
+export async function* readJsonRecords(file: string, hint?: string): AsyncGenerator<JsonlLine> {
+  if ((await firstChar(file, hint)) === '[') {
+    yield* readJsonArray(file, hint);
+    return;
+  }
+  try {
+    yield* readJsonl(file, hint);
+  } catch (e) {
+    // A pretty-printed object (or anything else) fails on its first line: say what the file may hold.
+    if (e instanceof InputError && e.line === 1 && e.problem.startsWith('not valid JSON')) {
+      throw new InputError(file, 1, undefined, `${e.problem}; expected a JSON array of records, or one JSON record per line`);
+    }
+    throw e;
+  }
 }
 
-async function firstChar(file: string): Promise<string | undefined> {
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
-    const m = /[^\s\uFEFF]/.exec(chunk as string);
+async function firstChar(file: string, hint?: string): Promise<string | undefined> {
+  for await (const chunk of textChunks(file, hint)) {
+    const m = /\S/.exec(chunk);
     if (m) return m[0];
   }
   return undefined;
@@ -28,7 +38,7 @@ async function firstChar(file: string): Promise<string | undefined> {
  */
 const STRING_STOP = /["\\]/g;
 
-async function* readJsonArray(file: string): AsyncGenerator<JsonlLine> {
+async function* readJsonArray(file: string, hint?: string): AsyncGenerator<JsonlLine> {
   let line = 1;
   let depth = 0; // 1 = directly inside the top-level array
   let inString = false;
@@ -47,8 +57,7 @@ async function* readJsonArray(file: string): AsyncGenerator<JsonlLine> {
       throw new InputError(file, startLine, undefined, `not valid JSON (${(e as Error).message})`);
     }
   };
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const s = chunk as string;
+  for await (const s of textChunks(file, hint)) {
     pieceStart = 0;
     for (let i = 0; i < s.length; i++) {
       if (inString) {
@@ -68,7 +77,7 @@ async function* readJsonArray(file: string): AsyncGenerator<JsonlLine> {
       }
       const c = s[i]!;
       if (c === '\n') line++;
-      if (c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\uFEFF') continue;
+      if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
       if (closed) fail(`unexpected "${c}" after the closing ] of the top-level array`);
       if (depth === 0) {
         if (c !== '[') fail('expected a JSON array of records');
@@ -97,5 +106,6 @@ async function* readJsonArray(file: string): AsyncGenerator<JsonlLine> {
     }
     if (current) current.push(s.slice(pieceStart));
   }
-  if (!closed) fail(depth === 0 ? 'empty file' : 'the array is not closed (file cut short?)');
+  if (current) throw new InputError(file, startLine, undefined, 'the record that starts here is not closed: the file ends inside it (cut short?)');
+  if (!closed) fail(depth === 0 ? 'no JSON in this file' : 'the array is not closed (file cut short?)');
 }

@@ -1,7 +1,6 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
 import { InputError } from './errors.js';
+import { textChunks } from './input.js';
 
 export interface JsonlLine {
   line: number; // 1-based
@@ -10,42 +9,36 @@ export interface JsonlLine {
 
 /**
  * Streams a JSONL file one parsed record at a time, so a 90 MB data file never sits in
- * memory whole; a `.gz` file (HumanEval-X's official .jsonl.gz) is gunzipped on the way.
- * Blank lines are skipped (the official files end with one); anything else that is not
- * JSON is an InputError naming file and line.
+ * memory whole (textChunks checks the path, gunzips a `.gz` file and drops a BOM). Blank
+ * lines are skipped (the official files end with one); anything else that is not JSON is an
+ * InputError naming file and line.
  */
-export async function* readJsonl(file: string): AsyncGenerator<JsonlLine> {
-  if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'file not found');
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const gunzip = file.endsWith('.gz') ? createGunzip() : undefined;
-  let failed: Error | undefined;
-  gunzip?.on('error', (e) => (failed = e));
-  const input = (gunzip ? raw.pipe(gunzip) : raw).setEncoding('utf8');
-  const lines = createInterface({ input, crlfDelay: Infinity });
+export async function* readJsonl(file: string, hint?: string): AsyncGenerator<JsonlLine> {
   let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(file, line, undefined, `not valid JSON (${(e as Error).message})`);
-      }
-      yield { line, value };
+  let rest = '';
+  const parse = (text: string): JsonlLine | undefined => {
+    line++;
+    if (text.trim() === '') return undefined;
+    try {
+      return { line, value: JSON.parse(text) as unknown };
+    } catch (e) {
+      throw new InputError(file, line, undefined, `not valid JSON (${(e as Error).message})`);
     }
-    if (failed) throw failed;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    if (gunzip && (failed || (e as NodeJS.ErrnoException).code?.startsWith('Z_'))) {
-      throw new InputError(file, line || undefined, undefined, `not a readable gzip file (${(failed ?? (e as Error)).message})`);
+  };
+  for await (const chunk of textChunks(file, hint)) {
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      const text = rest + chunk.slice(start, nl);
+      rest = '';
+      start = nl + 1;
+      const rec = parse(text);
+      if (rec) yield rec;
     }
-    throw e;
-  } finally {
-    lines.close();
-    gunzip?.destroy();
-    raw.destroy();
+    rest += chunk.slice(start);
+  }
+  if (rest !== '') {
+    const rec = parse(rest);
+    if (rec) yield rec;
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asciiDigits, parseJudgment } from '../benchmarks/alignbench/parse.js';
@@ -199,7 +199,12 @@ describe('judge prompt', () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, '{question} {answer}');
     expect(() => loadJudgeTemplate({ [TEMPLATE_ENV]: bad })).toThrow(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*lacks \\{category\\} \\{dimensions\\} \\{reference\\}`));
-    expect(() => loadJudgeTemplate({ [TEMPLATE_ENV]: join(dir, 'missing.txt') })).toThrow(/missing\.txt.*cannot read the judge template.*ENOENT/);
+    expect(() => loadJudgeTemplate({ [TEMPLATE_ENV]: join(dir, 'missing.txt') })).toThrow(/missing\.txt: no such file; EVALH_ALIGNBENCH_JUDGE_TEMPLATE names the judge template file/);
+    expect(() => loadJudgeTemplate({ [TEMPLATE_ENV]: dir })).toThrow(/: is a folder, where a file was expected; EVALH_ALIGNBENCH_JUDGE_TEMPLATE/);
+    // A BOM (Windows editors write one) is dropped: the same template as without it.
+    const bom = join(dir, 'bom.txt');
+    writeFileSync(bom, `\uFEFF${readFileSync(good, 'utf8')}`);
+    expect(loadJudgeTemplate({ [TEMPLATE_ENV]: bom }).parts).toEqual(t.parts);
     expect(loadJudgeTemplate({}).source).toBe('evalh');
   });
 });

@@ -27,7 +27,7 @@ describe('usage errors exit 2 and write nothing', () => {
     [['run', 'longbench', '--sample', '--endpoint', 'http://127.0.0.1:9/v1'], /--endpoint needs --model/],
     [['run', 'longbench', '--sample', '--runner', 'reference', '--concurrency', '0'], /--concurrency must be/],
     [['run', 'longbench', '--sample', '--runner', 'reference', '--tag', 'novalue'], /--tag "novalue": expected K=V/],
-    [['import', 'longbench', '/nonexistent/pred'], /no such directory/],
+    [['import', 'longbench', '/nonexistent/pred'], /\/nonexistent\/pred: no such folder/],
     [['show', 'nosuchrun'], /no store at/],
   ])('%j', async (args, message) => {
     const { cwd, env, db } = setup();

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHARED, cliEnv, json, runCli, tempDir } from './helpers/cli.js';
@@ -46,8 +46,8 @@ describe.runIf(haveShared)('evalh data with the official LongBench configs', () 
     expect(tampered.stderr).toMatch(/does not verify.*evalh data pull longbench/);
   });
 
-  it('add registers a local copy of the data folder; a file changed afterwards is refused', async () => {
-    const { cwd, env } = setup();
+  it('add registers a copy of the data folder (the original may change or go); a registered file changed afterwards is refused', async () => {
+    const { cwd, env, home } = setup();
     const copy = join(cwd, 'LongBench');
     mkdirSync(join(copy, 'config'), { recursive: true });
     mkdirSync(join(copy, 'data'));
@@ -68,7 +68,13 @@ describe.runIf(haveShared)('evalh data with the official LongBench configs', () 
     expect(e.code, e.stderr).toBe(0);
     expect(json<{ scores: unknown }>(e).scores).toEqual({ passage_retrieval_en: { '0-4k': null, '4-8k': 100, '8k+': null } });
 
-    writeFileSync(join(copy, 'data', 'passage_retrieval_en.jsonl'), rec(9) + '\n');
+    // evalh keeps its own copy: the original may be edited or removed.
+    rmSync(copy, { recursive: true });
+    const gone = await runCli(['run', 'longbench', '--datasets', 'passage_retrieval_en', '--runner', 'reference', '--name', 'gone', '--json'], { cwd, env });
+    expect(gone.code, gone.stderr).toBe(0);
+    expect(json<{ items: { done: number } }>(gone).items.done).toBe(2);
+
+    writeFileSync(join(home, 'longbench', 'data', 'passage_retrieval_en.jsonl'), rec(9) + '\n');
     const changed = await runCli(['run', 'longbench', '--datasets', 'passage_retrieval_en', '--runner', 'reference', '--name', 'again'], { cwd, env });
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/changed since it was registered/);

@@ -296,13 +296,17 @@ describe('data loading', () => {
     await expect(loadProblems('java', join(bad, 'humaneval_java.jsonl'))).rejects.toThrow(/line 1: not valid JSON/);
     const corrupt = join(dir, 'corrupt.jsonl.gz');
     writeFileSync(corrupt, Buffer.from('not gzip at all'));
-    await expect(loadProblems('python', corrupt)).rejects.toThrow(/not a readable gzip file/);
+    await expect(loadProblems('python', corrupt)).rejects.toThrow(/corrupt\.jsonl\.gz: is named \.gz but is not a gzip file/);
+    // A gzip header over a broken stream is caught by the gunzip itself.
+    writeFileSync(corrupt, Buffer.concat([gzipSync('{"task_id": "Python/0"}\n').subarray(0, 12), Buffer.from('garbage garbage')]));
+    await expect(loadProblems('python', corrupt)).rejects.toThrow(/corrupt\.jsonl\.gz: not a readable gzip file/);
   });
 
   it('--data folder, sample, and the registered copy (with the exact fix when missing)', async () => {
     const viaData = await resolveData({ sample: false, data: dir }, ['python', 'go']);
     expect(viaData.files.go).toBe(join(dir, 'humaneval_go.jsonl.gz'));
-    await expect(resolveData({ sample: false, data: join(dir, 'nope') }, ['python'])).rejects.toThrow(/no such file or directory/);
+    await expect(resolveData({ sample: false, data: join(dir, 'nope') }, ['python'])).rejects.toThrow(/nope: no such folder; --data takes a folder/);
+    await expect(resolveData({ sample: false, data: join(dir, 'humaneval_go.jsonl.gz') }, ['python'])).rejects.toThrow(/is a file, where a folder was expected/);
     const empty = tempDir('evalh-hx-empty-');
     await expect(resolveData({ sample: false, data: empty }, ['cpp'])).rejects.toThrow(/no problem file for cpp/);
     const home = tempDir('evalh-hx-home-');

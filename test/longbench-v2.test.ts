@@ -168,8 +168,9 @@ describe('evalh data pull|add longbench-v2', () => {
     server = undefined;
   });
 
-  it('add: the shared copy of the official files, then a local data.json; a changed file is refused', async () => {
+  it('add: the shared copy of the official files, then a local data.json (copied in); a changed registered file is refused', async () => {
     const { cwd, env } = setup();
+    const home = env.EVALH_DATA!;
     const wrong = await runCli(['data', 'add', 'longbench-v2', join(V2_SHARED, '../v1/config/model2maxlen.json')], { cwd, env });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/does not match the pinned official config\/model2maxlen\.json/);
@@ -193,7 +194,8 @@ describe('evalh data pull|add longbench-v2', () => {
     expect(json<Doc & { labels?: string[] }>(run)).toMatchObject({ scores: { overall: 100 }, items: { done: 8 } });
     expect(json<Doc & { labels?: string[] }>(run).labels).toBeUndefined();
 
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Statement 1b', 'Statement 1B'));
+    const copy = join(home, 'longbench-v2', 'data.json');
+    writeFileSync(copy, readFileSync(copy, 'utf8').replace('Statement 1b', 'Statement 1B'));
     const changed = await runCli(['run', 'longbench-v2', '--runner', 'reference', '--name', 'again'], { cwd, env });
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/changed since it was registered/);

@@ -387,6 +387,6 @@ describe('reading answer files (import)', () => {
     writeFileSync(join(dir, 'm_ncb_python_en.jsonl'), '{"_id": 90001, "response": "x"}\n');
     writeFileSync(join(dir, 'other_ncb_java_en.jsonl'), '{"_id": 90001, "response": "x"}\n');
     await expect(readAnswers(dir)).rejects.toThrow(/several models \(m, other\)/);
-    await expect(readAnswers(join(dir, 'nothing'))).rejects.toThrow(/no such file or directory/);
+    await expect(readAnswers(join(dir, 'nothing'))).rejects.toThrow(/nothing: no such file or folder/);
   });
 });

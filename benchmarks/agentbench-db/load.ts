@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAsset, requireAsset } from '../../src/assets.js';
 import { sha256 } from '../../src/hash.js';
 import { InputError, UsageError } from '../../src/errors.js';
+import { checkInput, decodeText, readInputBytes } from '../../src/input.js';
 import { DB_ASSETS, ASSET_SUITE } from './assets.js';
 import type { Cell, DbRecord } from './records.js';
 
@@ -38,15 +39,13 @@ export function resolveData(dataset: string, data?: string, sample = false): Dat
     return { dataset, path: `${ASSET_SUITE}:${spec.name}`, sha256: spec.sha256, official: true, bytes };
   }
   let file = data;
-  if (existsSync(data) && statSync(data).isDirectory()) {
+  if (checkInput(data, 'file or folder', '--data takes an AgentBench checkout, its data/dbbench folder or a <dataset>.jsonl file') === 'folder') {
     const candidates = [join(data, `${dataset}.jsonl`), join(data, 'dbbench', `${dataset}.jsonl`), join(data, 'data', 'dbbench', `${dataset}.jsonl`)];
     const found = candidates.find((c) => existsSync(c));
     if (!found) throw new UsageError(`${data}: no ${dataset}.jsonl (looked in ${candidates.join(', ')})`);
     file = found;
-  } else if (!existsSync(data)) {
-    throw new UsageError(`--data ${data}: no such file or folder`);
   }
-  const bytes = readFileSync(file);
+  const bytes = readInputBytes(file);
   const hash = sha256(bytes);
   return { dataset, path: file, sha256: hash, official: spec !== undefined && hash === spec.sha256, bytes };
 }
@@ -105,7 +104,7 @@ function cellOf(v: unknown): Cell | undefined {
 }
 
 export function readRecords(file: DataFile): DbRecord[] {
-  const text = file.bytes.toString('utf8');
+  const text = decodeText(file.bytes, file.path);
   const records: DbRecord[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {

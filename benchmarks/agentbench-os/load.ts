@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findInCopy, loadAsset, suiteHome } from '../../src/assets.js';
@@ -6,6 +5,7 @@ import { builtinFor } from '../../src/agent/os-compare.js';
 import type { OsEvaluation, OsTask, Script } from '../../src/agent/os-task.js';
 import { AssetError, InputError, UsageError } from '../../src/errors.js';
 import { sha256 } from '../../src/hash.js';
+import { checkInput, decodeText, readInputBytes } from '../../src/input.js';
 import { ASSET_SUITE, OS_FILES, type OsProblemFile } from './assets.js';
 
 /** One problem file to load: an official one (pinned) or a user's. */
@@ -49,6 +49,8 @@ const SAMPLE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'sample', 'dev
  * dataset "dev" when it is called dev.json, else "test"), or the files registered with
  * `evalh data pull|add agentbench` (verified against their pinned sha256).
  */
+const DATA_HINT = '--data takes an AgentBench checkout, its os_interaction/data folder or one .json/.jsonl problem file';
+
 export function resolveSources(opts: { sample: boolean; data?: string; datasetsGiven?: boolean }, datasets: string[]): { where: string; sources: ProblemSource[] } {
   if (opts.sample) {
     if (opts.datasetsGiven && !datasets.includes('dev')) throw new UsageError(`the agentbench-os sample has one dataset, "dev"; drop --datasets ${datasets.join(',')} or pass --data`);
@@ -57,12 +59,11 @@ export function resolveSources(opts: { sample: boolean; data?: string; datasetsG
   const wanted = OS_FILES.filter((f) => datasets.includes(f.dataset));
   if (opts.data) {
     const path = resolve(opts.data);
-    if (!existsSync(path)) throw new InputError(path, undefined, undefined, 'no such file or directory (--data)');
-    if (statSync(path).isFile()) {
+    if (checkInput(path, 'file or folder', DATA_HINT) === 'file') {
       const name = basename(path);
-      if (!/\.jsonl?$/.test(name)) throw new InputError(path, undefined, undefined, '--data must be a folder or a .json/.jsonl problem file');
+      if (!/\.jsonl?$/.test(name)) throw new InputError(path, undefined, undefined, DATA_HINT);
       // an official file keeps its place (dataset, folder) wherever it lies
-      const bytes = readFileSync(path);
+      const bytes = readInputBytes(path);
       const known = OS_FILES.find((f) => f.asset.sha256 === sha256(bytes));
       const dataset = known?.dataset ?? (name === 'dev.json' ? 'dev' : 'test');
       if (opts.datasetsGiven && !datasets.includes(dataset)) throw new UsageError(`${path} holds ${dataset} items, but --datasets selects ${datasets.join(', ')}`);
@@ -87,7 +88,7 @@ export function resolveSources(opts: { sample: boolean; data?: string; datasetsG
       continue;
     }
     const file = join(suiteHome(ASSET_SUITE), f.asset.name);
-    sources.push({ rel: f.rel, dataset: f.dataset, group: f.group, path: file, official: true, sha256: f.asset.sha256, text: bytes.toString('utf8') });
+    sources.push({ rel: f.rel, dataset: f.dataset, group: f.group, path: file, official: true, sha256: f.asset.sha256, text: decodeText(bytes, file) });
   }
   if (missing.length > 0) {
     throw new AssetError(
@@ -99,9 +100,9 @@ export function resolveSources(opts: { sample: boolean; data?: string; datasetsG
 }
 
 function source(path: string, rel: string, dataset: 'dev' | 'test', group: string, official?: OsProblemFile): ProblemSource {
-  const bytes = readFileSync(path);
+  const bytes = readInputBytes(path);
   const hash = sha256(bytes);
-  return { rel, dataset, group, path, official: official !== undefined && official.asset.sha256 === hash, sha256: hash, text: bytes.toString('utf8') };
+  return { rel, dataset, group, path, official: official !== undefined && official.asset.sha256 === hash, sha256: hash, text: decodeText(bytes, path) };
 }
 
 /** Items of one problem file, in file order; malformed items are errors naming file and field. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findInCopy, loadAsset, suiteHome, type AssetSpec } from '../../src/assets.js';
+import { findInCopy, loadAsset, readCopy, suiteHome, type AssetSpec } from '../../src/assets.js';
 import { AssetError } from '../../src/errors.js';
 import { sha256 } from '../../src/hash.js';
 import { CONFIG_ASSETS, DIMENSION_DEFINITION, DIMENSION_SET, SUBCATEGORY_MAPPING, TEMPERATURE } from './assets.js';
@@ -43,7 +43,7 @@ export function loadConfigs(sample: boolean, dataDir: string | undefined): Judgi
     }
     const inCopy = dataDir ? findInCopy(dataDir, spec) : undefined;
     if (inCopy) {
-      const copy = readFileSync(inCopy);
+      const copy = readCopy(inCopy);
       const got = sha256(copy);
       if (got !== spec.sha256) {
         throw new AssetError(

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { sha256 } from '../../src/hash.js';
+import { readTextFile } from '../../src/input.js';
 
 // The judge prompt. The official one exists only inside judge.py (prompt_construct), so
 // evalh carries its own Chinese wording of the structure the AlignBench paper and spec give
@@ -108,12 +108,7 @@ export function loadJudgeTemplate(env: NodeJS.ProcessEnv = process.env): JudgeTe
   const file = env[TEMPLATE_ENV];
   if (!file) return { source: 'evalh', sha256: sha256(EVALH_TEMPLATE), parts: compileTemplate(EVALH_TEMPLATE, 'evalh judge template') };
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, undefined, undefined, `cannot read the judge template named by ${TEMPLATE_ENV} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = readTextFile(path, `${TEMPLATE_ENV} names the judge template file`);
   return { source: 'file', path, sha256: sha256(text), parts: compileTemplate(text, `${path} (${TEMPLATE_ENV})`) };
 }
 

@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findInCopy, loadAsset, suiteHome } from '../../src/assets.js';
 import { AssetError, InputError, UsageError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
+import { checkInput } from '../../src/input.js';
 import { readJsonl } from '../../src/jsonl.js';
 import type { SuiteItem } from '../../src/suite.js';
 import { DATA_BY_PRESET } from './assets.js';
@@ -38,10 +38,9 @@ export async function resolveDataFile(preset: string, sample: boolean, data: str
   if (sample) return { file: SAMPLE_FILE, where: 'built-in sample', sha256: await sha256File(SAMPLE_FILE), official: false };
   if (data) {
     const path = resolve(data);
-    if (!existsSync(path)) throw new InputError(path, undefined, undefined, 'no such file or directory (--data)');
     let file = path;
     let dir: string | undefined;
-    if (statSync(path).isDirectory()) {
+    if (checkInput(path, 'file or folder', '--data takes an AlignBench checkout, its data folder or a question file') === 'folder') {
       dir = path;
       const found = findInCopy(path, spec);
       if (!found) {

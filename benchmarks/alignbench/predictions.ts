@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { canonicalJson, sha256File } from '../../src/hash.js';
+import { checkInput, listFolder } from '../../src/input.js';
 import { readJsonl } from '../../src/jsonl.js';
 import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { parseJudgment } from './parse.js';
@@ -82,16 +82,16 @@ export async function readPredictionFile(path: string): Promise<ReadPredictions>
 }
 
 function onlyFile(path: string): string {
-  if (!existsSync(path)) throw new InputError(path, undefined, undefined, 'no such file or directory');
-  if (!statSync(path).isDirectory()) return path;
-  const files = readdirSync(path).filter((f) => f.endsWith('.jsonl')).sort();
+  const hint = "give a judge.py judgment file (data/judgment/<model>.jsonl) or a get_answers.py answer file";
+  if (checkInput(path, 'file or folder', hint) === 'file') return path;
+  const files = listFolder(path).filter((f) => f.endsWith('.jsonl')).sort();
   if (files.length !== 1) {
     throw new InputError(
       path,
       undefined,
       undefined,
       files.length === 0
-        ? 'no .jsonl file here; pass a judge.py judgment file (data/judgment/<model>.jsonl) or a get_answers.py answer file'
+        ? `no .jsonl file here; ${hint.replace(/^give/, 'pass')}`
         : `${files.length} .jsonl files here (${files.slice(0, 4).join(', ')}${files.length > 4 ? ', …' : ''}); pass one model's file`,
     );
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { findInCopy, installAsset, readManifest, suiteHome, writeManifest } from '../../src/assets.js';
 import { AssetError, InputError, UsageError } from '../../src/errors.js';
 import { sha256, sha256File } from '../../src/hash.js';
+import { checkInput } from '../../src/input.js';
 import { readJsonl } from '../../src/jsonl.js';
 import { DATA_ASSETS } from './assets.js';
 import { LANGUAGES, languageSpec, type Language } from './languages.js';
@@ -42,8 +43,7 @@ export async function resolveData(opts: { sample: boolean; data?: string }, lang
   if (opts.sample) return { kind: 'sample', where: 'built-in sample', files: Object.fromEntries(langs.map((l) => [l, findLanguageFile(SAMPLE_DIR, l)!])) };
   if (opts.data) {
     const dir = resolve(opts.data);
-    if (!existsSync(dir)) throw new InputError(dir, undefined, undefined, 'no such file or directory (--data)');
-    if (!statSync(dir).isDirectory()) throw new InputError(dir, undefined, undefined, '--data must be a folder holding humaneval_<lang>.jsonl.gz files');
+    checkInput(dir, 'folder', '--data takes a folder holding humaneval_<lang>.jsonl.gz files');
     const files: DataLocation['files'] = {};
     for (const l of langs) {
       const f = findLanguageFile(dir, l);

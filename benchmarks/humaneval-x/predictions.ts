@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
+import { checkInput, listFolder } from '../../src/input.js';
 import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { itemId, languageOfTask, type Language } from './languages.js';
 import { SAMPLE_DIR, findLanguageFile, findProblem, loadProblems, readJsonLines, registeredFiles, type ProblemFile } from './load.js';
@@ -17,15 +17,17 @@ export function isSampleTask(taskId: string): boolean {
   return /^[A-Za-z]+\/S\d+$/.test(taskId);
 }
 
+const HINT = 'give a samples file of {task_id, generation} lines or a folder of *generation*.jsonl files';
+
 export async function readSamples(path: string): Promise<ReadPredictions> {
   const root = resolve(path);
-  if (!existsSync(root)) throw new InputError(root, undefined, undefined, 'no such file or directory');
-  const inputs = statSync(root).isDirectory()
-    ? readdirSync(root)
-        .filter((f) => f.includes('generation') && /\.jsonl(\.gz)?$/.test(f))
-        .sort()
-        .map((f) => join(root, f))
-    : [root];
+  const inputs =
+    checkInput(root, 'file or folder', HINT) === 'folder'
+      ? listFolder(root)
+          .filter((f) => f.includes('generation') && /\.jsonl(\.gz)?$/.test(f))
+          .sort()
+          .map((f) => join(root, f))
+      : [root];
   if (inputs.length === 0) throw new InputError(root, undefined, undefined, 'no *generation*.jsonl sample files in this folder');
 
   const lines: { taskId: string; lang: Language; generation: string; file: string; line: number }[] = [];

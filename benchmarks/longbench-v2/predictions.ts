@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
+import { checkInput } from '../../src/input.js';
 import { readJsonRecords } from '../../src/json-records.js';
 import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
 import { DATASET, SAMPLE_FILE } from './load.js';
@@ -18,8 +18,7 @@ export const V2_ITEMS = 503;
 
 export async function readResultFile(path: string): Promise<ReadPredictions> {
   const file = resolve(path);
-  if (!existsSync(file)) throw new InputError(file, undefined, undefined, 'no such file');
-  if (statSync(file).isDirectory()) throw new InputError(file, undefined, undefined, 'expected one results file (results/<model>.jsonl), not a folder');
+  checkInput(file, 'file', 'give one results file of pred.py (results/<model>.jsonl)');
   const predictions: ImportedPrediction[] = [];
   const seen = new Map<string, number>();
   for await (const { line, value } of readJsonRecords(file)) {

@@ -87,7 +87,7 @@ function makeSuite(variant: 'v1' | 'e'): Suite {
     },
 
     readPredictions(path) {
-      return readPredictionDir(path, (d) => names.includes(d), name, variant === 'e', (datasets) => fullSizes(variant, datasets));
+      return readPredictionDir(path, variant, (datasets) => fullSizes(variant, datasets));
     },
 
     officialMaxLength(model) {

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetError, InputError } from '../../src/errors.js';
 import { dataHome, readManifest } from '../../src/assets.js';
 import { sha256File } from '../../src/hash.js';
+import { checkInput } from '../../src/input.js';
 import { readJsonl } from '../../src/jsonl.js';
 import type { SuiteItem } from '../../src/suite.js';
 import { extractZip } from '../../src/zip.js';
@@ -22,17 +23,21 @@ export interface DataLocation {
   recorded?: Record<string, { sha256: string }>;
 }
 
+const DATA_HINT = "--data takes LongBench's data folder or its data.zip";
+
 export async function resolveDataDir(suite: string, data: string | undefined): Promise<DataLocation> {
   if (data) {
     const path = resolve(data);
-    if (!existsSync(path)) throw new InputError(path, undefined, undefined, 'no such file or directory (--data)');
-    if (statSync(path).isFile()) {
+    if (checkInput(path, 'file or folder', DATA_HINT) === 'file') {
       // Extract once per archive content; later runs reuse the folder.
       const digest = (await sha256File(path)).slice(0, 16);
       const dest = join(dataHome(), suite, `extracted-${digest}`);
       if (!existsSync(join(dest, '.complete'))) {
-        await extractZip(path, dest, (name) => name.endsWith('.jsonl'));
-        const { writeFileSync } = await import('node:fs');
+        const names = await extractZip(path, dest, (name) => name.endsWith('.jsonl'), DATA_HINT);
+        if (names.length === 0) {
+          rmSync(dest, { recursive: true, force: true });
+          throw new InputError(path, undefined, undefined, `the archive holds no .jsonl data files; ${DATA_HINT}`);
+        }
         writeFileSync(join(dest, '.complete'), path);
       }
       return { dir: dest };
@@ -41,6 +46,13 @@ export async function resolveDataDir(suite: string, data: string | undefined): P
   }
   const manifest = readManifest('longbench');
   if (manifest.data && existsSync(manifest.data.path)) return { dir: manifest.data.path, recorded: manifest.data.files };
+  if (manifest.data) {
+    // Registered in place by an older evalh, and since moved or deleted.
+    throw new AssetError(
+      `the registered LongBench data folder ${manifest.data.path} is gone (moved or deleted?). Fix: \`evalh data add longbench <data folder or data.zip>\` ` +
+        '(evalh now keeps its own copy) or `evalh data pull longbench`',
+    );
+  }
   throw new AssetError(
     `LongBench data not found. Fix: \`evalh data pull longbench\` (downloads data.zip from the dataset page), ` +
       `\`evalh data add longbench <data.zip or data folder>\`, or pass --data <folder|data.zip>; ` +
@@ -50,6 +62,24 @@ export async function resolveDataDir(suite: string, data: string | undefined): P
 
 function hasJsonl(dir: string): boolean {
   return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).some((f) => f.endsWith('.jsonl'));
+}
+
+/** A data file's dataset: qasper.jsonl and LongBench-E's qasper_e.jsonl are both qasper. */
+export function datasetOfDataFile(name: string): string {
+  return name.replace(/\.jsonl$/, '').replace(/_e$/, '');
+}
+
+/** Checks every record of one data file (the fields, and what its dataset's metric needs); returns the count read. */
+export async function checkDataFile(dataset: string, file: string, limit?: number): Promise<number> {
+  let count = 0;
+  for await (const { line, value } of readJsonl(file)) {
+    const rec = checkDataRecord(value, file, line);
+    checkScorable(dataset, rec.answers, rec.all_classes ?? null, file, line);
+    count++;
+    if (limit !== undefined && count >= limit) break;
+  }
+  if (count === 0) throw new InputError(file, undefined, undefined, 'no records in this file');
+  return count;
 }
 
 export interface DatasetFile {
@@ -73,13 +103,7 @@ export async function checkFiles(
     if (!existsSync(file)) {
       throw new AssetError(`${file}: missing data file for dataset ${dataset} (is the data folder complete?)`);
     }
-    let count = 0;
-    for await (const { line, value } of readJsonl(file)) {
-      const rec = checkDataRecord(value, file, line);
-      checkScorable(dataset, rec.answers, rec.all_classes ?? null, file, line);
-      count++;
-      if (limit !== undefined && count >= limit) break;
-    }
+    const count = await checkDataFile(dataset, file, limit);
     const digest = await sha256File(file);
     const pinned = recorded?.[file]?.sha256;
     if (pinned && pinned !== digest) {

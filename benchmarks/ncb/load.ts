@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { findInCopy, installAsset, loadAsset, readManifest, suiteHome, writeManifest, type AssetSpec } from '../../src/assets.js';
 import { AssetError, InputError, UsageError } from '../../src/errors.js';
 import { sha256, sha256File } from '../../src/hash.js';
+import { checkInput } from '../../src/input.js';
 import { readJsonl } from '../../src/jsonl.js';
 import { NCB_ASSETS, SPLIT_ASSETS } from './assets.js';
 import { answerId, checkAnswer, checkProblemFor, type ProblemRecord } from './records.js';
@@ -37,8 +38,7 @@ export function resolveData(opts: { sample: boolean; data?: string }, splits: re
   }
   if (opts.data) {
     const dir = resolve(opts.data);
-    if (!existsSync(dir)) throw new InputError(dir, undefined, undefined, 'no such file or directory (--data)');
-    if (!statSync(dir).isDirectory()) throw new InputError(dir, undefined, undefined, '--data must be a folder (an NCB checkout, or one holding problems/ncb_<lang>_<nl>.jsonl)');
+    checkInput(dir, 'folder', '--data takes an NCB checkout or a folder holding problems/ncb_<lang>_<nl>.jsonl');
     const files: SplitFiles[] = [];
     for (const s of splits) {
       const f = findSplitFiles(dir, s);

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../../src/errors.js';
 import { sha256File } from '../../src/hash.js';
+import { checkInput, listFolder } from '../../src/input.js';
 import { readJsonl } from '../../src/jsonl.js';
 import type { CoveragePart } from '../../src/coverage.js';
 import type { ImportedPrediction, ReadPredictions } from '../../src/suite.js';
@@ -16,15 +16,17 @@ import { itemId, targetOf } from './items.js';
 
 const FILE = /^(.+)_ncb_(python|java)_(en|zh)\.jsonl$/;
 
+const HINT = 'give a <model>_ncb_<lang>_<nl>.jsonl answer file or the folder of them';
+
 export async function readAnswers(path: string): Promise<ReadPredictions> {
   const root = resolve(path);
-  if (!existsSync(root)) throw new InputError(root, undefined, undefined, 'no such file or directory');
-  const inputs = statSync(root).isDirectory()
-    ? readdirSync(root)
-        .filter((f) => FILE.test(f))
-        .sort()
-        .map((f) => join(root, f))
-    : [root];
+  const inputs =
+    checkInput(root, 'file or folder', HINT) === 'folder'
+      ? listFolder(root)
+          .filter((f) => FILE.test(f))
+          .sort()
+          .map((f) => join(root, f))
+      : [root];
   if (inputs.length === 0) throw new InputError(root, undefined, undefined, 'no <model>_ncb_<lang>_<nl>.jsonl answer files in this folder');
   const models = new Set<string>();
   for (const f of inputs) {

@@ -1,28 +1,40 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
+  checkCopy,
+  copyInput,
   dataHome,
   download,
   findInCopy,
   hashFiles,
   installAsset,
+  isOwnCopy,
   loadAsset,
+  moveIntoPlace,
+  readCopy,
   readManifest,
   suiteHome,
+  withStaging,
   writeManifest,
   type AssetSpec,
+  type DataFileEntry,
   type Manifest,
 } from '../assets.js';
 import { AssetError, UsageError } from '../errors.js';
+import { sha256 } from '../hash.js';
+import { checkInput, listFolder } from '../input.js';
 import { log } from '../progress.js';
 import { assetSuiteOf } from '../suites.js';
+import { table } from '../table.js';
 import { extractZip } from '../zip.js';
 import { CONFIG_ASSETS, DATA_ZIP_URL } from '../../benchmarks/longbench/assets.js';
 import { DATASETS } from '../../benchmarks/longbench/datasets.js';
+import { checkDataFile as checkLongBenchFile, datasetOfDataFile } from '../../benchmarks/longbench/load.js';
 import { ALIGNBENCH_ASSETS } from '../../benchmarks/alignbench/assets.js';
 import { NCB_ASSETS } from '../../benchmarks/ncb/assets.js';
 import { HUMANEVAL_X_ASSETS } from '../../benchmarks/humaneval-x/index.js';
 import { DATA_JSON_URL, V2_ASSETS } from '../../benchmarks/longbench-v2/assets.js';
+import { checkDataFile as checkV2File } from '../../benchmarks/longbench-v2/load.js';
 import { AGENTBENCH_DB_ASSETS } from '../../benchmarks/agentbench-db/assets.js';
 import { AGENTBENCH_OS_ASSETS } from '../../benchmarks/agentbench-os/assets.js';
 
@@ -33,11 +45,17 @@ export interface DataArgs {
   json: boolean;
 }
 
-/** A suite's official files: pinned ones (copied, verified by sha256) and, for LongBench, the data archive. */
+/**
+ * A suite's official files: pinned ones (copied, verified by sha256) and, for the LongBench
+ * suites, data whose publisher gives no checksum to pin (copied, checked record by record
+ * with the suite's own checker, its sha256 recorded). Every registered file is evalh's own
+ * copy in the data directory, so moving the original breaks nothing.
+ */
 interface SuiteAssetSet {
   files: readonly AssetSpec[];
+  /** LongBench: the data folder of data.zip (v1 and LongBench-E files), kept as <suite>/data/. */
   dataZip?: string;
-  /** One data file registered by reference with its sha256 recorded (LongBench v2's data.json). */
+  /** LongBench v2: one data file, kept as <suite>/<name>. */
   dataFile?: { url: string; name: string };
 }
 
@@ -63,71 +81,95 @@ export async function dataCommand(args: DataArgs): Promise<void> {
   return pull(suite, assets, args.json);
 }
 
+/** Where the data of a local copy is: a LongBench data folder or data.zip, or LongBench v2's data file. */
+type DataSource = { kind: 'folder'; dir: string } | { kind: 'zip'; zip: string } | { kind: 'file'; file: string };
+
+/**
+ * `evalh data add`: everything found is verified or checked before anything is written (a
+ * hash mismatch or a bad record registers nothing and leaves no file behind), then copied in.
+ */
 async function add(suite: string, assets: SuiteAssetSet, path: string, json: boolean): Promise<void> {
-  if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
-  const manifest = readManifest(suite);
-  const found: string[] = [];
-  if (statSync(path).isFile()) {
+  const kind = checkInput(path, 'file or folder', `give a local copy of the official ${suite} files (a checkout, a data folder or file)`);
+  const pinned: { spec: AssetSpec; file: string; bytes: Buffer }[] = [];
+  let data: DataSource | undefined;
+  if (kind === 'file') {
     const spec = assets.files.find((f) => basename(f.name) === basename(path));
-    if (spec) {
-      installAsset(suite, spec, readFileSync(path), path, manifest);
-      found.push(spec.name);
-    } else if (assets.dataZip) {
-      await registerZip(suite, path, manifest, path);
-      found.push('data');
-    } else if (assets.dataFile && path.endsWith('.json')) {
-      await registerDataFile(path, manifest, path);
-      found.push('data');
-    }
+    if (spec) pinned.push({ spec, file: path, bytes: readCopy(path) });
+    else if (assets.dataZip) data = { kind: 'zip', zip: path };
+    else if (assets.dataFile && /\.jsonl?$/.test(path)) data = { kind: 'file', file: path };
   } else {
     for (const spec of assets.files) {
       const file = findInCopy(path, spec);
-      if (!file) continue;
-      installAsset(suite, spec, readFileSync(file), file, manifest); // throws on a hash mismatch: nothing written
-      found.push(spec.name);
+      if (file) pinned.push({ spec, file, bytes: readCopy(file) });
     }
-  }
-  if (assets.dataZip && statSync(path).isDirectory()) {
-    const dataDir = [join(path, 'data'), path].find((d) => hasDataFiles(d));
-    if (dataDir) {
-      manifest.data = {
-        path: dataDir,
-        source: path,
-        addedAt: new Date().toISOString(),
-        files: await hashFiles(dataFiles(dataDir)),
-        pinned: 'recorded',
-      };
-      found.push('data');
-    } else {
-      const zip = join(path, 'data.zip');
-      if (existsSync(zip)) {
-        await registerZip(suite, zip, manifest, path);
-        found.push('data');
-      }
+    if (assets.dataZip) {
+      const dir = [join(path, 'data'), path].find((d) => longBenchFiles(d).length > 0);
+      if (dir) data = { kind: 'folder', dir };
+      else if (existsSync(join(path, 'data.zip'))) data = { kind: 'zip', zip: join(path, 'data.zip') };
     }
+    if (assets.dataFile && existsSync(join(path, assets.dataFile.name))) data = { kind: 'file', file: join(path, assets.dataFile.name) };
   }
-  if (assets.dataFile && statSync(path).isDirectory() && existsSync(join(path, assets.dataFile.name))) {
-    await registerDataFile(join(path, assets.dataFile.name), manifest, path);
-    found.push('data');
-  }
-  if (found.length === 0) {
+  if (pinned.length === 0 && !data) {
     const looked = [...new Set(assets.files.flatMap((f) => f.paths))].slice(0, 6).join(', ');
     throw new UsageError(`${path}: no ${suite} assets found (looked for ${looked}${assets.dataZip ? ', data/*.jsonl, data.zip' : ''}${assets.dataFile ? `, ${assets.dataFile.name}` : ''})`);
   }
-  writeManifest(suite, manifest);
+  for (const p of pinned) verifyPinned(p.spec, p.bytes, p.file); // all before any is installed
+  const manifest = readManifest(suite);
+  await withStaging(suite, async (staging) => {
+    const install = data ? await stageData(suite, assets, data, staging, path) : undefined;
+    for (const p of pinned) installAsset(suite, p.spec, p.bytes, p.file, manifest);
+    if (install) manifest.data = install();
+    writeManifest(suite, manifest);
+  });
+  const found = [...pinned.map((p) => p.spec.name), ...(data ? ['data'] : [])];
   report({ suite, registered: found, home: suiteHome(suite) }, json, `registered ${found.join(', ')} for ${suite} in ${suiteHome(suite)}`);
 }
 
-async function registerZip(suite: string, zip: string, manifest: Manifest, source: string): Promise<void> {
-  const dest = join(suiteHome(suite), 'data');
-  const names = await extractZip(zip, dest, (n) => n.endsWith('.jsonl'));
-  if (names.length === 0) throw new AssetError(`${zip}: the archive holds no .jsonl data files`);
-  manifest.data = { path: dest, source, addedAt: new Date().toISOString(), files: await hashFiles(dataFiles(dest)), pinned: 'recorded' };
+function verifyPinned(spec: AssetSpec, bytes: Buffer, file: string): void {
+  const got = sha256(bytes);
+  if (got !== spec.sha256) throw new AssetError(`${file}: sha256 ${got} does not match the pinned official ${spec.name} (${spec.sha256}); nothing registered`);
 }
 
-/** Registers a data file in place (not copied: it may be hundreds of MB), recording its sha256. */
-async function registerDataFile(file: string, manifest: Manifest, source: string): Promise<void> {
-  manifest.data = { path: file, source, addedAt: new Date().toISOString(), files: await hashFiles([file]), pinned: 'recorded' };
+/**
+ * Copies the data into the staging folder and checks it there with the suite's own record
+ * checker (errors name the user's file); returns the step that moves it into place and the
+ * manifest entry, run only once every other file has verified too.
+ */
+async function stageData(suite: string, assets: SuiteAssetSet, data: DataSource, staging: string, source: string): Promise<() => NonNullable<Manifest['data']>> {
+  const home = suiteHome(suite);
+  const entry = (path: string, files: Record<string, DataFileEntry>) => ({ path, source, addedAt: new Date().toISOString(), files, pinned: 'recorded' as const });
+  if (data.kind === 'file') {
+    const name = assets.dataFile!.name;
+    const copy = join(staging, name);
+    copyInput(data.file, copy);
+    await checkCopy(copy, data.file, (f) => checkV2File(f));
+    const recorded = entry(join(home, name), { [join(home, name)]: (await hashFiles([copy]))[copy]! });
+    return () => {
+      moveIntoPlace(copy, join(home, name));
+      return recorded;
+    };
+  }
+  const dir = join(staging, 'data');
+  let shownAs: (name: string) => string;
+  if (data.kind === 'zip') {
+    const names = await extractZip(data.zip, dir, (n) => n.endsWith('.jsonl'), 'give a LongBench checkout, its data folder or data.zip');
+    if (longBenchFiles(dir).length === 0) {
+      throw new AssetError(`${data.zip}: the archive holds no LongBench data files (${names.length ? `found ${names.slice(0, 3).join(', ')}` : 'no .jsonl files'})`);
+    }
+    shownAs = (name) => `${data.zip} (${name})`;
+  } else {
+    const src = data.dir;
+    for (const name of longBenchFiles(src)) copyInput(join(src, name), join(dir, name));
+    shownAs = (name) => join(src, name);
+  }
+  const names = longBenchFiles(dir);
+  for (const name of names) await checkCopy(join(dir, name), shownAs(name), (f) => checkLongBenchFile(datasetOfDataFile(name), f));
+  const hashes = await hashFiles(names.map((n) => join(dir, n)));
+  const recorded = entry(join(home, 'data'), Object.fromEntries(names.map((n) => [join(home, 'data', n), hashes[join(dir, n)]!])));
+  return () => {
+    moveIntoPlace(dir, join(home, 'data'));
+    return recorded;
+  };
 }
 
 async function pull(suite: string, assets: SuiteAssetSet, json: boolean): Promise<void> {
@@ -145,32 +187,42 @@ async function pull(suite: string, assets: SuiteAssetSet, json: boolean): Promis
       rmSync(tmp, { force: true });
     }
   }
-  const zip = join(home, 'data.zip');
-  if (assets.dataZip && !manifest.data) {
-    log(`fetching ${assets.dataZip}`);
-    let last = 0;
-    await download(assets.dataZip, zip, (bytes, total) => {
-      if (process.stderr.isTTY && !json && bytes - last > 1 << 22) {
-        last = bytes;
-        process.stderr.write(`\r\x1b[2K  ${(bytes / 2 ** 20).toFixed(0)}${total ? ` / ${(total / 2 ** 20).toFixed(0)}` : ''} MiB`);
-      }
+  const url = assets.dataZip ?? assets.dataFile?.url;
+  if (url && !(manifest.data && registeredDataPresent(manifest.data))) {
+    await withStaging(suite, async (staging) => {
+      log(`fetching ${url}`);
+      const target = join(staging, assets.dataZip ? 'data.zip' : assets.dataFile!.name);
+      let last = 0;
+      await download(url, target, (bytes, total) => {
+        if (process.stderr.isTTY && !json && bytes - last > 1 << 22) {
+          last = bytes;
+          process.stderr.write(`\r\x1b[2K  ${(bytes / 2 ** 20).toFixed(0)}${total ? ` / ${(total / 2 ** 20).toFixed(0)}` : ''} MiB`);
+        }
+      });
+      if (process.stderr.isTTY && !json) process.stderr.write('\n');
+      const install = await stageData(suite, assets, assets.dataZip ? { kind: 'zip', zip: target } : { kind: 'file', file: target }, staging, url);
+      manifest.data = install();
     });
-    if (process.stderr.isTTY && !json) process.stderr.write('\n');
-    await registerZip(suite, zip, manifest, assets.dataZip);
-  }
-  if (assets.dataFile && !(manifest.data && existsSync(manifest.data.path))) {
-    const target = join(home, assets.dataFile.name);
-    log(`fetching ${assets.dataFile.url}`);
-    await download(assets.dataFile.url, target);
-    await registerDataFile(target, manifest, assets.dataFile.url);
   }
   writeManifest(suite, manifest);
   report({ suite, home, assets: Object.keys(manifest.assets), data: manifest.data?.path ?? null }, json, `${suite}: assets in ${home}`);
 }
 
+function registeredDataPresent(data: NonNullable<Manifest['data']>): boolean {
+  return Object.keys(data.files).length > 0 && Object.keys(data.files).every((f) => existsSync(f));
+}
+
+interface StatusRow {
+  suite: string;
+  asset: string;
+  state: string;
+  path: string | null;
+  url: string;
+}
+
 async function status(args: DataArgs): Promise<void> {
   const suites = args.suite ? [assetSuiteOf(args.suite)] : Object.keys(SUITE_ASSETS);
-  const out: Record<string, unknown>[] = [];
+  const out: StatusRow[] = [];
   for (const suite of suites) {
     const assets = SUITE_ASSETS[suite];
     if (!assets) continue;
@@ -184,39 +236,49 @@ async function status(args: DataArgs): Promise<void> {
       }
       out.push({ suite, asset: spec.name, state, path: join(suiteHome(suite), spec.name), url: spec.url });
     }
-    if (assets.dataFile) {
-      const entry = manifest.data ? Object.entries(manifest.data.files)[0] : undefined;
-      const state = !entry ? 'missing' : !existsSync(entry[0]) ? `${entry[0]} missing` : statSync(entry[0]).size !== entry[1].size ? `${entry[0]} changed size` : 'present (sha256 recorded at registration)';
-      out.push({ suite, asset: 'data', state, path: entry?.[0] ?? null, url: assets.dataFile.url });
-    }
-    if (!assets.dataZip) continue;
-    let dataState = 'missing';
-    if (manifest.data) {
-      const problems: string[] = [];
-      for (const [file, entry] of Object.entries(manifest.data.files)) {
-        if (!existsSync(file)) problems.push(`${file} missing`);
-        else if (statSync(file).size !== entry.size) problems.push(`${file} changed size`);
-      }
-      const expected = DATASETS.length + DATASETS.filter((d) => d.inE).length;
-      const count = Object.keys(manifest.data.files).length;
-      dataState = problems.length ? `changed: ${problems.slice(0, 3).join('; ')}` : `present (${count} files${count < expected ? `, ${expected} expected` : ''}; sha256 recorded at registration)`;
-    }
-    out.push({ suite, asset: 'data', state: dataState, path: manifest.data?.path ?? null, url: assets.dataZip });
+    const url = assets.dataZip ?? assets.dataFile?.url;
+    if (url) out.push({ suite, asset: 'data', state: dataState(suite, assets, manifest), path: manifest.data?.path ?? null, url });
   }
-  const text = out.map((r) => `${r.suite}  ${r.asset}  ${r.state}${r.path ? `  ${r.path}` : ''}`).join('\n');
-  report({ home: dataHome(), assets: out }, args.json, `data directory ${dataHome()}\n${text}`);
+  report({ home: dataHome(), assets: out }, args.json, statusText(out));
 }
 
-function hasDataFiles(dir: string): boolean {
-  return existsSync(dir) && statSync(dir).isDirectory() && dataFiles(dir).length > 0;
+/** The state of the registered data: its files present with their recorded sizes, and whether evalh holds the copy. */
+function dataState(suite: string, assets: SuiteAssetSet, manifest: Manifest): string {
+  const data = manifest.data;
+  if (!data) return 'missing';
+  const problems: string[] = [];
+  for (const [file, entry] of Object.entries(data.files)) {
+    if (!existsSync(file)) problems.push(`${file} missing`);
+    else if (statSync(file).size !== entry.size) problems.push(`${file} changed size`);
+  }
+  const again = `run \`evalh data add ${suite} <path>\` again`;
+  if (problems.length) return `changed: ${problems.slice(0, 3).join('; ')}; ${again}`;
+  const elsewhere = isOwnCopy(suite, data.path) ? '' : `; registered in place by an older evalh: ${again} to keep a copy`;
+  if (assets.dataFile) return `present (sha256 recorded at registration)${elsewhere}`;
+  const expected = DATASETS.length + DATASETS.filter((d) => d.inE).length;
+  const count = Object.keys(data.files).length;
+  return `present (${count} files${count < expected ? `, ${expected} expected` : ''}; sha256 recorded at registration)${elsewhere}`;
 }
 
-function dataFiles(dir: string): string[] {
+/** One table per suite; a registered file's path is shown only where it is not the asset's own place. */
+function statusText(rows: StatusRow[]): string {
+  const parts = [`data directory ${dataHome()}`];
+  for (const suite of [...new Set(rows.map((r) => r.suite))]) {
+    const mine = rows.filter((r) => r.suite === suite);
+    const cells = mine.map((r) => [r.asset, r.state.startsWith('does not verify') ? `does not verify; run \`evalh data pull ${suite}\`` : r.state, r.asset === 'data' ? (r.path ?? '') : '']);
+    const withPath = cells.some((c) => c[2] !== '');
+    parts.push('', `${suite} (${suiteHome(suite)})`, table(withPath ? ['asset', 'state', 'path'] : ['asset', 'state'], withPath ? cells : cells.map((c) => c.slice(0, 2))));
+  }
+  return parts.join('\n');
+}
+
+/** The LongBench data files in a folder (v1 and LongBench-E names), sorted; none when it is no folder. */
+function longBenchFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const known = new Set(DATASETS.flatMap((d) => [`${d.name}.jsonl`, `${d.name}_e.jsonl`]));
-  return readdirSync(dir)
+  return listFolder(dir)
     .filter((f) => known.has(f))
-    .sort()
-    .map((f) => join(dir, f));
+    .sort();
 }
 
 function report(doc: unknown, json: boolean, text: string): void {

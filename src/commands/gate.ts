@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { fileKind, writeFileAtomic } from '../files.js';
+import { readTextFile } from '../input.js';
 import { dirname, resolve } from 'node:path';
 import { typed } from '../argv.js';
 import { InputError, RunFailedError, UsageError } from '../errors.js';
@@ -119,10 +119,12 @@ const checkConfig = checker<GateConfig>({
 function loadConfig(file: string | undefined): GateConfig | undefined {
   if (file === undefined) return undefined;
   const path = resolve(file);
-  if (!existsSync(path)) throw new InputError(path, undefined, undefined, 'file not found');
-  const text = readFileSync(path, 'utf8');
+  const text = readTextFile(path, '--config takes a JSON file of thresholds');
   const parsed = parseJsonWithLine(text);
   if ('error' in parsed) throw new InputError(path, parsed.line, undefined, parsed.error);
+  if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    throw new InputError(path, undefined, undefined, `expected a JSON object ({"default": {...}, "suites": {...}}), not ${Array.isArray(parsed.value) ? 'an array' : parsed.value === null ? 'null' : `a ${typeof parsed.value}`}`);
+  }
   // The line of a field is where its name first appears: good enough to find a typo.
   const lineOf = (field: string) => {
     const at = text.indexOf(JSON.stringify(field.split('.').pop()));

@@ -32,6 +32,11 @@ async function scoreAll(suite: Suite, predictions: ImportedPrediction[]): Promis
   return out;
 }
 
+/** suite-import-<file or folder name>, without the file's extension (results.jsonl -> results). */
+function defaultName(suite: string, path: string): string {
+  return `${suite}-import-${basename(resolve(path)).replace(/\.(jsonl?|json)(\.gz)?$/, '')}`;
+}
+
 /** Scores a folder of official predictions exactly as the official eval script and stores it as a run. */
 export async function importCommand(args: ImportArgs): Promise<void> {
   const suite = getSuite(args.suite);
@@ -48,7 +53,7 @@ export async function importCommand(args: ImportArgs): Promise<void> {
 
   const parts = { suite: suite.name, runner: { runner: 'import' }, files, metrics: evalhVersion };
   const fingerprint = fingerprintOf(parts);
-  const name = args.name ?? `${suite.name}-import-${basename(resolve(args.path))}`;
+  const name = args.name ?? defaultName(suite.name, args.path);
   const store = Store.open(resolve(args.db));
   try {
     let run = store.findRun(name);

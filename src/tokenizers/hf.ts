@@ -17,6 +17,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { decodeText, ioProblem } from '../input.js';
 import { dirname, join } from 'node:path';
 import * as hfLib from '@huggingface/tokenizers';
 import { InputError, UsageError } from '../errors.js';
@@ -143,13 +144,13 @@ export class HfTokenizer implements Tokenizer {
 /** Loads `tokenizer.json` (and the tokenizer_config.json next to it, if any). */
 export async function loadHfTokenizer(file: string, opts: HfTokenizerOptions = {}): Promise<HfTokenizer> {
   const raw = await readOrThrow(file);
-  const json = parseOrThrow(raw.toString('utf8'), file);
+  const json = parseOrThrow(decodeText(raw, file), file);
   const configFile = opts.configFile === undefined ? join(dirname(file), 'tokenizer_config.json') : opts.configFile;
   let config: Record<string, unknown> | undefined;
   let configSha: string | undefined;
   if (configFile && existsSync(configFile)) {
     const c = await readOrThrow(configFile);
-    const v = parseOrThrow(c.toString('utf8'), configFile);
+    const v = parseOrThrow(decodeText(c, configFile), configFile);
     if (!isPlainObject(v)) throw new InputError(configFile, undefined, undefined, 'expected a JSON object');
     config = v;
     configSha = sha256(c);
@@ -281,7 +282,7 @@ async function readOrThrow(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
-    throw new InputError(file, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(file, undefined, undefined, ioProblem(e));
   }
 }
 

@@ -5,10 +5,12 @@
 //   tiktoken:<name>  a tiktoken built-in encoding (o200k_base for GPT models in LongBench v2)
 //   server           the model server's own tokenize/detokenize (needs opts.server)
 
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { fileKind } from '../files.js';
+import { checkInput, ioProblem } from '../input.js';
 import { loadHfTokenizer, type HfTokenizerOptions } from './hf.js';
 import { connectServerTokenizer, type ServerTokenizerOptions } from './server.js';
 import { BUILTIN_ENCODINGS, loadTiktokenEncoding, loadTiktokenFile, looksLikeRankFile, type TiktokenFileOptions } from './tiktoken-file.js';
@@ -47,14 +49,8 @@ export async function loadTokenizer(spec: string, opts: LoadTokenizerOptions = {
     return loadTiktokenEncoding(name, { longPieceBytes: opts.tiktoken?.longPieceBytes });
   }
 
-  let st;
-  try {
-    st = await stat(spec);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(spec, undefined, undefined, code === 'ENOENT' ? 'no such file or directory (--tokenizer)' : `cannot read (${code})`);
-  }
-  const file = st.isDirectory() ? await pickFileInDirectory(spec) : spec;
+  const given = checkInput(spec, 'file or folder', '--tokenizer takes a tokenizer.json, a tiktoken rank file, a model folder holding one, tiktoken:<name> or server');
+  const file = given === 'folder' ? await pickFileInDirectory(spec) : spec;
   const kind = await detectTokenizerFile(file);
   return kind === 'hf-json'
     ? loadHfTokenizer(file, { ...opts.hf, specialTokensInText })
@@ -74,7 +70,7 @@ export async function detectTokenizerFile(file: string): Promise<TokenizerFileKi
       await fh.close();
     }
   } catch (e) {
-    throw new InputError(file, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(file, undefined, undefined, ioProblem(e));
   }
   if (head.length === 0) throw new InputError(file, undefined, undefined, 'empty file: not a tokenizer');
   let text = head.toString('utf8');
@@ -106,7 +102,7 @@ export async function detectTokenizerFile(file: string): Promise<TokenizerFileKi
  * there; otherwise tokenizer.json wins, then a tiktoken-style tokenizer.model or *.tiktoken file.
  */
 async function pickFileInDirectory(dir: string): Promise<string> {
-  const has = (name: string) => existsSync(join(dir, name));
+  const has = (name: string) => fileKind(join(dir, name)) === 'file';
   const cfgClass = await configTokenizerClass(join(dir, 'tokenizer_config.json'));
   if (cfgClass === 'ChatGLM4Tokenizer' && has('tokenizer.model')) return join(dir, 'tokenizer.model');
   if (has('tokenizer.json')) return join(dir, 'tokenizer.json');

@@ -12,6 +12,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { decodeText, ioProblem, readTextFile } from '../input.js';
 import { dirname, join } from 'node:path';
 import { Tiktoken, get_encoding } from 'tiktoken';
 import { InputError, UsageError } from '../errors.js';
@@ -241,9 +242,9 @@ export async function loadTiktokenFile(file: string, opts: TiktokenFileOptions =
   try {
     raw = await readFile(file);
   } catch (e) {
-    throw new InputError(file, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(file, undefined, undefined, ioProblem(e));
   }
-  const parsed = parseRankFile(raw.toString('utf8'), file);
+  const parsed = parseRankFile(decodeText(raw, file), file);
   const pattern = opts.pattern ?? GLM4_PATTERN;
   const specialTokens = opts.specialTokens ?? GLM4_SPECIAL_TOKENS;
   const prefixTokens = opts.prefixTokens ?? GLM4_PREFIX_TOKENS;
@@ -320,8 +321,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** A tokenizer_config.json next to the rank file must agree with the special-token ids we derive. */
 async function crossCheckConfig(configFile: string, specialIds: Record<string, number>): Promise<void> {
-  const text = await readFile(configFile, 'utf8');
-  const parsed = parseJsonWithLine(text);
+  const parsed = parseJsonWithLine(readTextFile(configFile));
   if (!('value' in parsed)) throw new InputError(configFile, parsed.line, undefined, parsed.error);
   if (!isPlainObject(parsed.value)) throw new InputError(configFile, undefined, undefined, 'expected a JSON object');
   const decoder = parsed.value['added_tokens_decoder'];
