@@ -118,16 +118,22 @@ function cli(argv: string[]): Argv {
     )
     .command(
       'gate',
-      'CI regression gate: exit 1 only for a drop both larger than allowed and significant',
+      'CI regression gate: exit 1 for a drop both larger than allowed and significant, or a candidate that did not finish every baseline item',
       (y) =>
         y
-          .option('baseline', { type: 'string', demandOption: true, describe: 'run name or tag (K=V, or K: latest run with that tag)' })
-          .option('candidate', { type: 'string', demandOption: true, describe: 'run name' })
-          .option('max-drop', { type: 'number', default: 1, describe: 'allowed drop in points' })
-          .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the paired test' })
-          .option('config', { type: 'string', describe: 'JSON file with per-suite/dataset thresholds' })
-          .option('junit', { type: 'string', describe: 'write JUnit XML here' })
-          .option('seed', { type: 'number', default: 1, describe: 'bootstrap seed' })
+          // nargs 1: `--max-drop` with nothing after it is an error, not the default
+          .option('baseline', { type: 'string', nargs: 1, demandOption: true, describe: 'run name or tag (K=V, or K: latest run with that tag)' })
+          .option('candidate', { type: 'string', nargs: 1, demandOption: true, describe: 'run name' })
+          .option('max-drop', { type: 'number', nargs: 1, default: 1, describe: 'allowed drop in points' })
+          .option('alpha', { type: 'number', nargs: 1, default: 0.05, describe: 'significance level of the paired test' })
+          .option('config', { type: 'string', nargs: 1, describe: 'JSON file with per-suite/dataset thresholds' })
+          .option('junit', { type: 'string', nargs: 1, describe: 'write JUnit XML here' })
+          .option('seed', { type: 'number', nargs: 1, default: 1, describe: 'bootstrap seed' })
+          .option('allow-partial', {
+            type: 'boolean',
+            default: false,
+            describe: 'judge an interrupted or partial candidate on the items it shares with the baseline instead of failing',
+          })
           .option('db', dbOption)
           .option('json', jsonOption),
       async (args) => (await import('./commands/gate.js')).gateCommand(args as never),
@@ -181,7 +187,8 @@ function cli(argv: string[]): Argv {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
+      // A YError is yargs' own parse error (e.g. an option given no value): bad usage too.
+      if (err && err.name !== 'YError') throw err;
       throw new UsageError(`${msg}\nRun \`evalh ${commandOf(hideBin(process.argv))}--help\` for usage.`);
     });
 }

@@ -44,8 +44,8 @@ describe('evalh compare', () => {
   const ws = new Workspace();
   beforeAll(async () => {
     expect(regressed).toHaveLength(30);
-    await ws.importRun('A', { trec: trec(N, aWrong), hotpotqa: hotpotqa(50, gold) });
-    await ws.importRun('B', { trec: trec(N, bWrong), hotpotqa: hotpotqa(50, partial) });
+    await ws.importRun('A', { trec: trec(N, aWrong), hotpotqa: hotpotqa(50, gold) }, { complete: false });
+    await ws.importRun('B', { trec: trec(N, bWrong), hotpotqa: hotpotqa(50, partial) }, { complete: false });
     await ws.importRun('A-again', { trec: trec(N, aWrong), hotpotqa: hotpotqa(50, gold) });
   });
 

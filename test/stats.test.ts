@@ -5,6 +5,7 @@ import {
   bootstrapMeans,
   discordanceSE,
   exactFloor,
+  fewestDrops,
   mcnemarExact,
   mcnemarOneSided,
   mde,
@@ -17,11 +18,13 @@ import {
   quantile,
   rngFor,
   signFlipTest,
+  smallestMcnemarP,
+  smallestSignFlipP,
   stratifiedMean,
   stratifiedSE,
 } from '../src/stats/index.js';
 import { diffDataset, pairItems, type RunItem } from '../src/stats/paired.js';
-import { dropTest } from '../src/stats/drop.js';
+import { dropTest, overallDropTest } from '../src/stats/drop.js';
 
 // Reference values come from Python's standard library (exact fractions, statistics.NormalDist,
 // statistics.quantiles): see the command in test/fixtures/stats/reference.json.
@@ -143,7 +146,18 @@ describe('minimum detectable effect', () => {
   it('the exact test needs ⌈log2(1/α)⌉ regressions', () => {
     expect(exactFloor(0.05, 100)).toBe(5);
     expect(exactFloor(0.01, 700)).toBe(1);
+    expect(exactFloor(0.0625, 100)).toBe(4); // 2^-4 = α exactly: p ≤ α is significant
     expect(stratifiedSE([3, 4])).toBe(2.5);
+  });
+  it('the fewest items that must drop, from the smallest p-value each test can give', () => {
+    expect(fewestDrops(0.05, smallestMcnemarP)).toBe(5);
+    expect(fewestDrops(1e-6, smallestMcnemarP)).toBe(20);
+    expect(fewestDrops(0.05, (m) => smallestSignFlipP(m))).toBe(5);
+    // Monte Carlo (more than 16 nonzero differences) never gives p below 1/(draws + 1)
+    expect(smallestSignFlipP(17)).toBe(1 / 10000);
+    expect(signFlipTest(Array(17).fill(1), { rng: mulberry32(1) })).toBe(1 / 10000);
+    expect(signFlipTest(Array(3).fill(1), { rng: mulberry32(1) })).toBe(smallestSignFlipP(3));
+    expect(fewestDrops(1e-6, (m) => smallestSignFlipP(m))).toBe(Infinity);
   });
 });
 
@@ -169,7 +183,27 @@ describe('pairing and the drop test', () => {
     const b = run(Array.from({ length: n }, (_, i) => (i < 20 ? 0 : 1)));
     const t = dropTest(pairItems(a, b, ['trec'])[0]!, 0.05, mulberry32(1));
     close(t.p, 2 ** -20, 1e-12);
-    close(t.mde, Math.max(mde(discordanceSE(20, 0, n), 0.05), 500 / n), 1e-12);
+    close(t.mde!, Math.max(mde(discordanceSE(20, 0, n), 0.05), 500 / n), 1e-12);
+  });
+
+  it('the MDE is absent when too few items can drop, and never leaves the scale', () => {
+    const t3 = dropTest(pairItems(run([1, 1, 1]), run([0, 0, 0]), ['trec'])[0]!, 0.05, mulberry32(1));
+    expect(t3).toMatchObject({ mde: null, needed: 5, droppable: 3 });
+    close(t3.p, 0.125); // 2^-3: the smallest p there is with 3 items
+    const f3 = dropTest(pairItems(run([1, 0.9, 0.8], 'hotpotqa'), run([0.1, 0, 0], 'hotpotqa'), [])[0]!, 0.05, mulberry32(1));
+    expect(f3.mde).toBeNull();
+    // n = 6, every item lost: the normal formula says 101.5 points; the largest drop there is, 100
+    const t6 = dropTest(pairItems(run(Array(6).fill(1)), run(Array(6).fill(0)), ['trec'])[0]!, 0.05, mulberry32(1));
+    expect(mde(t6.se, 0.05)).toBeGreaterThan(100);
+    expect(t6.mde).toBe(100);
+    // a baseline at 30 points on 10 items: 3 can drop, 5 are needed
+    const low = dropTest(pairItems(run([1, 1, 1, 0, 0, 0, 0, 0, 0, 0]), run(Array(10).fill(0)), ['trec'])[0]!, 0.05, mulberry32(1));
+    expect(low).toMatchObject({ mde: null, droppable: 3 });
+    // the overall: 3 + 3 items, all of them able to drop: detectable, floor = 5 smallest weights
+    const pairs = [...pairItems(run([1, 1, 1]), run([1, 1, 1]), ['trec']), ...pairItems(run([1, 1, 1], 'lsht'), run([1, 1, 1], 'lsht'), [])];
+    const o = overallDropTest(pairs, [0, 0], 0.05, mulberry32(1));
+    close(o.mde!, (5 * 100) / 6, 1e-12);
+    expect(overallDropTest(pairs.slice(0, 1), [0], 0.05, mulberry32(1)).mde).toBeNull();
   });
 
   it('non-binary scores list the changed items, worst first', () => {

@@ -5,7 +5,7 @@ import { pyRound } from '../metrics/pyround.js';
 import { log } from '../progress.js';
 import { fingerprintDiff } from '../run.js';
 import { DEFAULT_B, bootstrapMeans, percentileInterval, rngFor, stratifiedMean } from '../stats/index.js';
-import { diffDataset, diffOverall, headline, pairItems, type Changed, type DatasetPair, type RunItem } from '../stats/paired.js';
+import { diffDataset, diffOverall, headline, pairItems, scoreUnit, type Changed, type DatasetPair, type RunItem } from '../stats/paired.js';
 import type { RunRow, Store } from '../store.js';
 import type { Suite } from '../suite.js';
 import { getSuite } from '../suites.js';
@@ -38,9 +38,7 @@ export function findRun(store: Store, name: string): RunRow {
 }
 
 export function runItems(store: Store, run: RunRow): RunItem[] {
-  // The statistics work in points = 100 × item score (LongBench's 0..1 items); a suite whose
-  // item scores already are points (AlignBench's 1–10) is scaled so that holds.
-  const unit = (getSuite(run.suite).pointsPerScore ?? 100) / 100;
+  const unit = scoreUnit(getSuite(run.suite));
   const out: RunItem[] = [];
   for (const it of store.items(run.id)) {
     out.push({ id: it.itemId, dataset: it.dataset, seq: it.seq, target: it.target, ...(it.status === 'done' && it.score !== undefined ? { score: it.score * unit } : {}) });

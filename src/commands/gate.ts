@@ -6,9 +6,9 @@ import { InputError, RunFailedError, UsageError } from '../errors.js';
 import { pyRound } from '../metrics/pyround.js';
 import { log } from '../progress.js';
 import { dropTest, overallDropTest, type DropTest } from '../stats/drop.js';
-import { diffDataset, diffOverall, headline, pairItems } from '../stats/paired.js';
+import { diffDataset, diffOverall, headline, pairItems, type DatasetPair, type RunItem } from '../stats/paired.js';
 import { DEFAULT_POWER, rngFor } from '../stats/index.js';
-import type { RunRow, Store } from '../store.js';
+import type { RunRow, RunStatus, Store } from '../store.js';
 import { allSuites, getSuite } from '../suites.js';
 import { lineAt, parseJsonWithLine } from '../tokenizers/util.js';
 import { checker } from '../validate.js';
@@ -23,6 +23,7 @@ export interface GateArgs {
   config?: string;
   junit?: string;
   seed: number;
+  allowPartial: boolean;
   db: string;
   json: boolean;
 }
@@ -36,7 +37,10 @@ export interface Check {
   delta: number;
   ci: [number, number];
   p: number;
-  mde: number;
+  /** Minimum detectable drop, points; null when no drop on these items can be significant. */
+  mde: number | null;
+  /** False when no drop on these items could reach α (mde is null). */
+  detectable: boolean;
   max_drop: number;
   alpha: number;
   verdict: 'PASS' | 'FAIL';
@@ -70,15 +74,74 @@ function verdict(name: string, n: number, base: number, cand: number, ci: [numbe
   const drop = -delta;
   const significant = t.p <= alpha;
   const fail = drop > maxDrop && significant;
-  const power = `n=${n}, MDE=${t.mde.toFixed(2)} points at α=${alpha}, power ${DEFAULT_POWER}`;
+  const power = t.mde === null ? undetectable(n, t, alpha) : `n=${n}, MDE=${t.mde.toFixed(2)} points at α=${alpha}, power ${DEFAULT_POWER}`;
   let note: string | undefined;
   if (fail) note = `drop ${drop.toFixed(2)} > ${maxDrop} points and significant (${pIs(t.p)} ≤ α=${alpha})`;
   else if (drop > maxDrop) note = `drop ${drop.toFixed(2)} > ${maxDrop} points but not significant (${power})`;
+  else if (t.mde === null) note = `too few items to detect any drop (${power})`;
   else if (t.mde > maxDrop) note = `too few items to detect a drop of ${maxDrop} points (${power})`;
   else if (drop > 0 && significant) note = `significant drop (${pIs(t.p)}) within the allowed ${maxDrop} points`;
   return {
     name, n, baseline: base, candidate: cand, delta, ci: [r2(ci[0]), r2(ci[1])],
-    p: Number(t.p.toPrecision(6)), mde: r2(t.mde), max_drop: maxDrop, alpha, verdict: fail ? 'FAIL' : 'PASS', ...(note ? { note } : {}),
+    p: Number(t.p.toPrecision(6)), mde: t.mde === null ? null : r2(t.mde), detectable: t.mde !== null,
+    max_drop: maxDrop, alpha, verdict: fail ? 'FAIL' : 'PASS', ...(note ? { note } : {}),
+  };
+}
+
+/** Why no drop can be significant, starting "undetectable with n=N". */
+function undetectable(n: number, t: DropTest, alpha: number): string {
+  if (!Number.isFinite(t.needed)) return `undetectable with n=${n}: the test cannot give a p-value as small as α=${alpha}`;
+  const few = t.droppable < n ? `; the baseline scored above 0 on only ${t.droppable} of them` : '';
+  return `undetectable with n=${n}: at α=${alpha} a drop is significant only when at least ${t.needed} items drop${few}`;
+}
+
+const mdeText = (c: Check) => (c.mde === null ? `undetectable with n=${c.n}` : c.mde.toFixed(2));
+
+// ---- coverage: the candidate must have scored every item the baseline scored ----
+
+export interface Coverage {
+  verdict: 'PASS' | 'FAIL';
+  /** The candidate is completed and scored every item the baseline scored. */
+  complete: boolean;
+  allow_partial: boolean;
+  candidate_status: RunStatus;
+  /** Items the baseline scored; of them, scored by the candidate too, absent from it, failed (or unscored) in it. */
+  baseline_scored: number;
+  shared: number;
+  missing: number;
+  failed: number;
+  /** Datasets with no item scored in both runs. */
+  not_checked: string[];
+  datasets: number;
+  note: string;
+}
+
+/**
+ * A gate judges only the items both runs scored, so an interrupted or partial candidate would
+ * pass on whatever it happened to finish: it fails unless --allow-partial says to judge that.
+ */
+function coverageOf(cand: RunRow, baseItems: RunItem[], candItems: RunItem[], pairs: DatasetPair[], allowPartial: boolean): Coverage {
+  const byId = new Map(candItems.map((it) => [it.id, it]));
+  const scored = baseItems.filter((it) => it.score !== undefined);
+  const missing = scored.filter((it) => !byId.has(it.id)).length;
+  const failed = scored.filter((it) => byId.get(it.id)?.score === undefined).length - missing;
+  const notChecked = pairs.filter((p) => p.ids.length === 0).map((p) => p.dataset);
+  const complete = cand.status === 'completed' && missing + failed === 0;
+  const shared = scored.length - missing - failed;
+  const parts = [
+    ...(cand.status === 'completed' ? [] : [`candidate "${cand.name}" is ${cand.status}, not completed`]),
+    `${cand.status === 'completed' ? `candidate "${cand.name}"` : 'it'} scored ${shared} of the ${scored.length} items the baseline scored (${missing} missing, ${failed} failed)`,
+    ...(notChecked.length ? [`${notChecked.length} of ${pairs.length} datasets not checked`] : []),
+  ];
+  const verdict = complete || allowPartial ? 'PASS' : 'FAIL';
+  const note = complete
+    ? `candidate "${cand.name}" is completed and scored all ${scored.length} items the baseline scored`
+    : verdict === 'FAIL'
+      ? `${parts.join('; ')}: a partial candidate fails the gate; resume or re-run it, or pass --allow-partial to judge the shared items only`
+      : `${parts.join('; ')}: partial candidate, judged on the ${shared} shared items only (--allow-partial)`;
+  return {
+    verdict, complete, allow_partial: allowPartial, candidate_status: cand.status,
+    baseline_scored: scored.length, shared, missing, failed, not_checked: notChecked, datasets: pairs.length, note,
   };
 }
 
@@ -161,6 +224,12 @@ function thresholdsFor(config: GateConfig | undefined, suite: string, dataset: s
 }
 
 function checkArgs(args: GateArgs): void {
+  // yargs makes a repeated option an array: say which one, not what SQLite thinks of it.
+  const given = args as unknown as Record<string, unknown>;
+  for (const flag of ['baseline', 'candidate', 'max-drop', 'alpha', 'config', 'junit', 'seed', 'db']) {
+    const v = given[flag];
+    if (Array.isArray(v)) throw new UsageError(`--${flag} is given ${v.length} times (${v.join(', ')}); give it once`);
+  }
   if (!(Number.isFinite(args.maxDrop) && args.maxDrop >= 0)) throw new UsageError(`--max-drop must be a number of points ≥ 0, not ${typed('--max-drop', args.maxDrop)}`);
   if (!(args.alpha > 0 && args.alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not ${typed('--alpha', args.alpha)}`);
   checkSeed(args.seed);
@@ -181,18 +250,29 @@ export async function gateCommand(args: GateArgs): Promise<void> {
     if (base.id === cand.id) throw new UsageError(`baseline and candidate are the same run "${cand.name}"`);
     if (base.suite !== cand.suite) throw new UsageError(`baseline "${base.name}" is a ${base.suite} run and candidate "${cand.name}" a ${cand.suite} run: different suites`);
     const suite = getSuite(cand.suite);
-    for (const w of [statusWarning(base), statusWarning(cand), fingerprintWarning(base, cand)]) if (w) warnings.push(w);
+    // The candidate's status is the coverage check's business, not a warning.
+    for (const w of [statusWarning(base), fingerprintWarning(base, cand)]) if (w) warnings.push(w);
 
-    const pairs = pairItems(runItems(store, base), runItems(store, cand), suite.datasets);
+    const baseItems = runItems(store, base);
+    const candItems = runItems(store, cand);
+    const pairs = pairItems(baseItems, candItems, suite.datasets);
+    const coverage = coverageOf(cand, baseItems, candItems, pairs, args.allowPartial);
     const shared = pairs.filter((p) => p.ids.length > 0);
-    if (shared.length === 0) throw new UsageError(`runs "${base.name}" and "${cand.name}" have no items scored in both`);
-    for (const p of pairs) {
-      const l = p.leftOut;
-      if (p.ids.length === 0) warnings.push(`dataset ${p.dataset}: no items scored in both runs; not checked`);
-      else if (l.onlyA + l.onlyB + l.failedA + l.failedB > 0) {
-        warnings.push(`dataset ${p.dataset}: left out ${l.onlyA} only in the baseline, ${l.onlyB} only in the candidate, ${l.failedA} failed in the baseline, ${l.failedB} failed in the candidate`);
+    // Nothing to judge: a failed coverage check still is a verdict (a candidate stopped before
+    // its first item fails the gate); otherwise the two runs simply cannot be compared.
+    if (shared.length === 0 && coverage.verdict === 'PASS') throw new UsageError(`runs "${base.name}" and "${cand.name}" have no items scored in both`);
+    // A partial candidate's gaps are the coverage check's one line; a complete one's (the
+    // baseline's failures, items only the candidate has) are worth a warning each.
+    if (coverage.complete) {
+      if (coverage.not_checked.length) warnings.push(`not checked, no items scored in both runs: ${coverage.not_checked.join(', ')}`);
+      for (const p of shared) {
+        const l = p.leftOut;
+        if (l.onlyA + l.onlyB + l.failedA + l.failedB > 0) {
+          warnings.push(`dataset ${p.dataset}: left out ${l.onlyA} only in the baseline, ${l.onlyB} only in the candidate, ${l.failedA} failed in the baseline, ${l.failedB} failed in the candidate`);
+        }
       }
     }
+    if (shared.length === 0) return summary(base, cand, args, coverage, [], warnings);
     const sb = headline(suite, shared, 'a');
     const sc = headline(suite, shared, 'b');
     const label = (d: string) => `${base.name}\0${cand.name}\0${d}`; // the same streams as compare's
@@ -206,19 +286,27 @@ export async function gateCommand(args: GateArgs): Promise<void> {
     const ot = overallDropTest(shared, checks.map((c) => c.test.se), to.alpha, rngFor(args.seed, label('overall\0drop')));
     const n = shared.reduce((s, p) => s + p.ids.length, 0);
     const overall = verdict('overall', n, sb.overall, sc.overall, diffOverall(checks.map((c) => c.diff)).ci, ot, to.maxDrop, to.alpha);
-    return summary(base, cand, args, [...checks.map((c) => c.check), overall], warnings);
+    return summary(base, cand, args, coverage, [...checks.map((c) => c.check), overall], warnings);
   });
+  // The JUnit file first: when it cannot be written (exit 2), nothing went to stdout either.
+  // Written whole or not at all: a CI step never reads half a file.
+  if (args.junit !== undefined) writeFileAtomic(resolve(args.junit), junit(doc), '--junit');
   for (const w of doc.warnings) log(`evalh: warning: ${w}`);
+  if (!doc.coverage.complete && doc.coverage.verdict === 'PASS') log(`evalh: warning: ${doc.coverage.note}`);
   process.stdout.write(args.json ? `${JSON.stringify(doc)}\n` : markdown(doc));
-  if (args.junit !== undefined) {
-    // Written whole or not at all: a CI step never reads half a file.
-    writeFileAtomic(resolve(args.junit), junit(doc), '--junit');
-  }
-  if (!doc.passed) throw new RunFailedError(`gate failed: ${doc.failed.join(', ')} dropped significantly by more than allowed`);
+  if (!doc.passed) throw new RunFailedError(`gate failed: ${failure(doc)}`);
 }
 
-function summary(base: RunRow, cand: RunRow, args: GateArgs, checks: Check[], warnings: string[]) {
-  const failed = checks.filter((c) => c.verdict === 'FAIL').map((c) => c.name);
+/** One line: what failed and, for coverage, how to get past it. */
+function failure(doc: GateDoc): string {
+  const dropped = doc.failed.filter((f) => f !== 'coverage');
+  const regressions = dropped.length ? `${dropped.join(', ')} dropped significantly by more than allowed` : '';
+  if (doc.coverage.verdict === 'PASS') return regressions;
+  return regressions ? `${doc.coverage.note}; and ${regressions}` : doc.coverage.note;
+}
+
+function summary(base: RunRow, cand: RunRow, args: GateArgs, coverage: Coverage, checks: Check[], warnings: string[]) {
+  const failed = [...(coverage.verdict === 'FAIL' ? ['coverage'] : []), ...checks.filter((c) => c.verdict === 'FAIL').map((c) => c.name)];
   return {
     suite: cand.suite,
     baseline: base.name,
@@ -226,6 +314,7 @@ function summary(base: RunRow, cand: RunRow, args: GateArgs, checks: Check[], wa
     candidate: cand.name,
     passed: failed.length === 0,
     failed,
+    coverage,
     seed: args.seed,
     checks,
     warnings,
@@ -240,24 +329,41 @@ const signed = (x: number) => (x > 0 ? `+${x.toFixed(2)}` : x.toFixed(2));
 
 function markdown(doc: GateDoc): string {
   const from = doc.baseline_from ? ` (${md(doc.baseline_from)})` : '';
+  const cov = doc.coverage;
+  const partial = cov.complete ? '' : ` (partial candidate: ${cov.shared} of ${cov.baseline_scored} items)`;
   const head = doc.passed
-    ? `### ✅ evalh gate passed: ${md(doc.candidate)} vs baseline ${md(doc.baseline)}${from} (${doc.suite})`
+    ? `### ✅ evalh gate passed${partial}: ${md(doc.candidate)} vs baseline ${md(doc.baseline)}${from} (${doc.suite})`
     : `### ❌ evalh gate failed (${doc.failed.map(md).join(', ')}): ${md(doc.candidate)} vs baseline ${md(doc.baseline)}${from} (${doc.suite})`;
+  const coverage = cov.complete
+    ? `Coverage: ✅ ${md(cov.note)}.`
+    : cov.verdict === 'FAIL'
+      ? `Coverage: ❌ **incomplete candidate** — ${md(cov.note)}.`
+      : `Coverage: ⚠️ **partial candidate** — ${md(cov.note)}.`;
+  const notChecked = cov.not_checked.length ? [`Not checked (no items scored in both runs): ${cov.not_checked.map(md).join(', ')}.`] : [];
   const rows = doc.checks.map((c) => {
     const name = c.name === 'overall' ? '**overall**' : md(c.name);
-    return `| ${name} | ${c.baseline.toFixed(2)} | ${c.candidate.toFixed(2)} | ${signed(c.delta)} | [${signed(c.ci[0])}, ${signed(c.ci[1])}] | ${fmtP(c.p)} | ${c.mde.toFixed(2)} | ${c.verdict === 'FAIL' ? '❌ FAIL' : '✅ PASS'} |`;
+    return `| ${name} | ${c.baseline.toFixed(2)} | ${c.candidate.toFixed(2)} | ${signed(c.delta)} | [${signed(c.ci[0])}, ${signed(c.ci[1])}] | ${fmtP(c.p)} | ${mdeText(c)} | ${c.verdict === 'FAIL' ? '❌ FAIL' : '✅ PASS'} |`;
   });
+  const table = rows.length
+    ? [
+        '',
+        '| dataset | baseline | candidate | Δ | 95% CI | p | MDE | verdict |',
+        '|---|---:|---:|---:|---|---:|---:|---|',
+        ...rows,
+        '',
+        'Δ = candidate − baseline in points over the items scored in both runs (95% paired-bootstrap CI). ' +
+          'p = one-sided paired test of a drop. MDE = smallest drop detectable at α with power 0.8; ' +
+          '"undetectable" = too few items for any drop to be significant. ' +
+          'FAIL = drop larger than the allowed one AND significant.',
+      ]
+    : [];
   const notes = doc.checks.filter((c) => c.note).map((c) => `- ${md(c.name)}: ${md(c.note!)}`);
   const lines = [
     head,
     '',
-    '| dataset | baseline | candidate | Δ | 95% CI | p | MDE | verdict |',
-    '|---|---:|---:|---:|---|---:|---:|---|',
-    ...rows,
-    '',
-    'Δ = candidate − baseline in points over the items scored in both runs (95% paired-bootstrap CI). ' +
-      'p = one-sided paired test of a drop. MDE = smallest drop detectable at α with power 0.8. ' +
-      'FAIL = drop larger than the allowed one AND significant.',
+    coverage,
+    ...notChecked,
+    ...table,
     ...(notes.length ? ['', ...notes] : []),
     ...(doc.warnings.length ? ['', ...doc.warnings.map((w) => `- ⚠️ ${md(w)}`)] : []),
   ];
@@ -273,16 +379,25 @@ function xml(s: string): string {
 
 function junit(doc: GateDoc): string {
   const cls = xml(`evalh.gate.${doc.suite}`);
-  const cases = doc.checks.map((c) => {
-    const detail = `baseline ${c.baseline.toFixed(2)}, candidate ${c.candidate.toFixed(2)}, delta ${signed(c.delta)} [${signed(c.ci[0])}, ${signed(c.ci[1])}], ${pIs(c.p)}, MDE=${c.mde.toFixed(2)}, n=${c.n}, max-drop ${c.max_drop}, alpha ${c.alpha}`;
-    const body = c.verdict === 'FAIL'
-      ? `\n    <failure type="regression" message="${xml(c.note ?? 'regression')}">${xml(detail)}</failure>\n  `
-      : `\n    <system-out>${xml(c.note ? `${c.note}; ${detail}` : detail)}</system-out>\n  `;
-    return `  <testcase classname="${cls}" name="${xml(c.name)}">${body}</testcase>`;
-  });
+  const testcase = (name: string, body: string) => `  <testcase classname="${cls}" name="${xml(name)}">\n    ${body}\n  </testcase>`;
+  // Coverage first, and always there: CI shows the same test names on every run.
+  const cov = doc.coverage;
+  const covDetail = `status ${cov.candidate_status}, ${cov.shared} of ${cov.baseline_scored} baseline items scored (${cov.missing} missing, ${cov.failed} failed)` +
+    (cov.not_checked.length ? `; not checked: ${cov.not_checked.join(', ')}` : '');
+  const cases = [
+    testcase('coverage', cov.verdict === 'FAIL'
+      ? `<failure type="coverage" message="${xml(cov.note)}">${xml(covDetail)}</failure>`
+      : `<system-out>${xml(`${cov.note}; ${covDetail}`)}</system-out>`),
+    ...doc.checks.map((c) => {
+      const detail = `baseline ${c.baseline.toFixed(2)}, candidate ${c.candidate.toFixed(2)}, delta ${signed(c.delta)} [${signed(c.ci[0])}, ${signed(c.ci[1])}], ${pIs(c.p)}, MDE=${mdeText(c)}, n=${c.n}, max-drop ${c.max_drop}, alpha ${c.alpha}`;
+      return testcase(c.name, c.verdict === 'FAIL'
+        ? `<failure type="regression" message="${xml(c.note ?? 'regression')}">${xml(detail)}</failure>`
+        : `<system-out>${xml(c.note ? `${c.note}; ${detail}` : detail)}</system-out>`);
+    }),
+  ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="${xml(`evalh gate ${doc.suite}: ${doc.candidate} vs ${doc.baseline}`)}" tests="${doc.checks.length}" failures="${doc.failed.length}" errors="0" skipped="0">`,
+    `<testsuite name="${xml(`evalh gate ${doc.suite}: ${doc.candidate} vs ${doc.baseline}`)}" tests="${cases.length}" failures="${doc.failed.length}" errors="0" skipped="0">`,
     ...cases,
     '</testsuite>',
     '',

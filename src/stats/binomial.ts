@@ -38,3 +38,8 @@ export function mcnemarExact(b: number, c: number): number {
 export function mcnemarOneSided(regressed: number, improved: number): number {
   return binomHalfCdf(improved, regressed + improved);
 }
+
+/** The smallest p-value mcnemarOneSided can give with m discordant items: all regressions, 2^-m. */
+export function smallestMcnemarP(m: number): number {
+  return m <= 0 ? 1 : 2 ** -m;
+}

@@ -69,6 +69,14 @@ function bySeq(x: RunItem, y: RunItem): number {
   return x.seq - y.seq || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 }
 
+/**
+ * The statistics work in points = 100 × a 0..1 item score (LongBench's items); a suite whose
+ * item scores already are points (AlignBench's 1–10) is multiplied by this so that holds.
+ */
+export function scoreUnit(suite: Suite): number {
+  return (suite.pointsPerScore ?? 100) / 100;
+}
+
 export interface Headline {
   datasets: Record<string, number>;
   overall: number;
@@ -81,7 +89,11 @@ export interface Headline {
  */
 export function headline(suite: Suite, pairs: DatasetPair[], side: 'a' | 'b'): Headline {
   const used = pairs.filter((p) => p.ids.length > 0);
-  const items = used.flatMap((p) => p[side].map((score, i) => ({ dataset: p.dataset, target: p.targets[i], score })));
+  // The suite aggregates its own item scores (AlignBench's 1–10), not the pair's 0..1 ones;
+  // 12 significant digits undo the scaling's float dust (3.5 · 0.01 / 0.01 ≠ 3.5).
+  const unit = scoreUnit(suite);
+  const own = (x: number) => (unit === 1 ? x : Number((x / unit).toPrecision(12)));
+  const items = used.flatMap((p) => p[side].map((score, i) => ({ dataset: p.dataset, target: p.targets[i], score: own(score) })));
   const summary = suite.summarize(items, used.map((p) => p.dataset));
   const datasets: Record<string, number> = {};
   for (const p of used) {

@@ -8,6 +8,8 @@
 //                             for small effects, Connor 1987)
 //   overall (D datasets):     SE = √(Σ_d SE_d²) / D    (equal-weight mean of datasets)
 
+import { smallestMcnemarP } from './binomial.js';
+
 export const DEFAULT_POWER = 0.8;
 
 /**
@@ -79,10 +81,22 @@ export function stratifiedSE(ses: readonly number[]): number {
 }
 
 /**
+ * The fewest items that must move for a test to reach α at all, from the smallest p-value it
+ * can give with m nonzero differences; Infinity when no m can (e.g. the Monte Carlo sign-flip
+ * test never goes below 1/(draws + 1)). With fewer items that can drop, no drop is ever
+ * significant: the MDE does not exist, whatever the normal approximation says.
+ */
+export function fewestDrops(alpha: number, smallestP: (m: number) => number, limit = 1100): number {
+  // 1100 > 1074: 2^-m underflows to 0 there, so every α > 0 is reached below it if at all.
+  for (let m = 1; m <= limit; m++) if (smallestP(m) <= alpha) return m;
+  return Infinity;
+}
+
+/**
  * The smallest drop the exact pass/fail test can ever call significant: with no
  * improvements p = 2^-b, so at least ⌈log2(1/α)⌉ regressions out of n are needed. The
  * normal formula above ignores this and says 0 when no item changed.
  */
 export function exactFloor(alpha: number, n: number): number {
-  return n === 0 ? Infinity : (100 * Math.ceil(Math.log2(1 / alpha))) / n;
+  return n === 0 ? Infinity : (100 * fewestDrops(alpha, smallestMcnemarP)) / n;
 }

@@ -17,6 +17,17 @@ export interface SignFlipOptions {
 }
 
 export const DEFAULT_DRAWS = 9999;
+export const DEFAULT_EXACT_UP_TO = 16;
+
+/**
+ * The smallest p-value signFlipTest can return with m nonzero differences (all of one
+ * sign): 2^-m when it enumerates, 1/(draws + 1) by Monte Carlo. Above that no data is
+ * ever significant, however large the drop.
+ */
+export function smallestSignFlipP(m: number, o: Omit<SignFlipOptions, 'rng'> = {}): number {
+  if (m <= 0) return 1;
+  return m <= (o.exactUpTo ?? DEFAULT_EXACT_UP_TO) ? 2 ** -m : 1 / ((o.draws ?? DEFAULT_DRAWS) + 1);
+}
 
 /** One-sided p-value of "Σ d > 0": the share of sign patterns whose sum reaches the observed one. */
 export function signFlipTest(d: ArrayLike<number>, o: SignFlipOptions): number {
@@ -34,7 +45,7 @@ export function signFlipTest(d: ArrayLike<number>, o: SignFlipOptions): number {
   if (m === 0) return 1;
   // Sums of the same numbers in another order can differ in the last bits: count those as ties.
   const threshold = observed - scale * 1e-12;
-  if (m <= (o.exactUpTo ?? 16)) {
+  if (m <= (o.exactUpTo ?? DEFAULT_EXACT_UP_TO)) {
     let hits = 0;
     for (let mask = 0; mask < 2 ** m; mask++) {
       let t = 0;
