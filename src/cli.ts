@@ -7,7 +7,7 @@ import { evalhVersion } from './version.js';
 // Command modules are imported inside their handlers so that `evalh --help` does not
 // load SQLite, tokenizers or jieba.
 
-const dbOption = { type: 'string', default: 'results.db', describe: 'the results store (SQLite file)' } as const;
+const dbOption = { type: 'string', nargs: 1, default: 'results.db', describe: 'the results store (SQLite file)' } as const;
 const jsonOption = { type: 'boolean', default: false, describe: 'print one JSON document on stdout, nothing else' } as const;
 
 function cli(argv: string[]): Argv {
@@ -20,36 +20,36 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('suite', { type: 'string', demandOption: true, describe: 'a suite (evalh list suites)' })
-          .option('datasets', { type: 'string', describe: 'comma-separated subset of the suite\'s datasets (needle: context lengths, e.g. 4k,128k,1m)' })
-          .option('data', { type: 'string', describe: 'data folder or archive in the official layout' })
+          .option('datasets', { type: 'string', nargs: 1, describe: 'comma-separated subset of the suite\'s datasets (needle: context lengths, e.g. 4k,128k,1m)' })
+          .option('data', { type: 'string', nargs: 1, describe: 'data folder or archive in the official layout' })
           .option('sample', { type: 'boolean', default: false, describe: 'the built-in sample (not the official benchmark)' })
-          .option('limit', { type: 'number', describe: 'first N items of each dataset' })
-          .option('preset', { type: 'string', describe: 'a suite\'s preset, first = default (humaneval-x: greedy, n20, n200; ncb: greedy; longbench-v2: plain, cot; alignbench: v1.1, v1.0 (data release); needle: standard, quick and/or depths=0,50,100,repeats=N,seed=N; other suites have none)' })
-          .option('shard', { type: 'string', describe: 'i/n: run only shard i of n (a deterministic split of the items; merge the stores with evalh merge)' })
-          .option('endpoint', { type: 'string', describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY; repeat for replicas of one model' })
-          .option('model', { type: 'string', describe: 'model id to send to the endpoint' })
+          .option('limit', { type: 'number', nargs: 1, describe: 'first N items of each dataset' })
+          .option('preset', { type: 'string', nargs: 1, describe: 'a suite\'s preset, first = default (humaneval-x: greedy, n20, n200; ncb: greedy; longbench-v2: plain, cot; alignbench: v1.1, v1.0 (data release); needle: standard, quick and/or depths=0,50,100,repeats=N,seed=N; other suites have none)' })
+          .option('shard', { type: 'string', nargs: 1, describe: 'i/n: run only shard i of n (a deterministic split of the items; merge the stores with evalh merge)' })
+          .option('endpoint', { type: 'string', nargs: 1, describe: 'OpenAI-compatible base URL (…/v1); key from EVALH_API_KEY; repeat for replicas of one model' })
+          .option('model', { type: 'string', nargs: 1, describe: 'model id to send to the endpoint' })
           .option('api', { choices: ['auto', 'chat', 'completions'] as const, default: 'auto' as const, describe: 'force chat or completions for every request (auto: as the suite says)' })
-          .option('gguf', { type: 'string', describe: 'a GGUF model file run in-process (node-llama-cpp; --concurrency = parallel sequences, at most 4)' })
-          .option('gguf-context-size', { type: 'number', describe: 'with --gguf: context tokens per sequence (default: the model\'s training context, at most 8192)' })
-          .option('gguf-batch-size', { type: 'number', describe: 'with --gguf: tokens evaluated per batch (default: min(context x sequences, 512))' })
-          .option('gguf-threads', { type: 'number', describe: 'with --gguf: CPU threads (default: the CPU\'s math cores; fewer on a busy machine, as llama.cpp\'s threads spin-wait)' })
-          .option('gguf-gpu-layers', { type: 'number', describe: 'with --gguf: layers offloaded to a GPU (default: as many as fit; 0 = CPU only)' })
+          .option('gguf', { type: 'string', nargs: 1, describe: 'a GGUF model file run in-process (node-llama-cpp; --concurrency = parallel sequences, at most 4)' })
+          .option('gguf-context-size', { type: 'number', nargs: 1, describe: 'with --gguf: context tokens per sequence (default: the model\'s training context, at most 8192)' })
+          .option('gguf-batch-size', { type: 'number', nargs: 1, describe: 'with --gguf: tokens evaluated per batch (default: min(context x sequences, 512))' })
+          .option('gguf-threads', { type: 'number', nargs: 1, describe: 'with --gguf: CPU threads (default: the CPU\'s math cores; fewer on a busy machine, as llama.cpp\'s threads spin-wait)' })
+          .option('gguf-gpu-layers', { type: 'number', nargs: 1, describe: 'with --gguf: layers offloaded to a GPU (default: as many as fit; 0 = CPU only)' })
           .option('runner', { choices: ['reference', 'replay'] as const, describe: 'reference: gold answers; replay: --predictions' })
-          .option('predictions', { type: 'string', describe: 'predictions to replay (the suite\'s official output layout)' })
-          .option('tokenizer', { type: 'string', describe: 'tokenizer for truncation: tokenizer.json, a tiktoken rank file, or "server"' })
-          .option('max-length', { type: 'number', describe: 'input budget in tokens (LongBench max_length)' })
+          .option('predictions', { type: 'string', nargs: 1, describe: 'predictions to replay (the suite\'s official output layout)' })
+          .option('tokenizer', { type: 'string', nargs: 1, describe: 'tokenizer for truncation: tokenizer.json, a tiktoken rank file, or "server"' })
+          .option('max-length', { type: 'number', nargs: 1, describe: 'input budget in tokens (LongBench max_length)' })
           .option('truncate', { choices: ['middle', 'error', 'skip'] as const, describe: 'a prompt over the input budget: middle = cut its middle (default), error = fail it as too_long, skip = skip it (neither is sent or scored)' })
-          .option('concurrency', { type: 'number', default: 8, describe: 'most requests in flight per endpoint (lowered on 429s, raised again while the server keeps up)' })
-          .option('timeout', { type: 'number', default: 600, describe: 'seconds per request attempt' })
-          .option('retries', { type: 'number', default: 5, describe: 'retries of a failed request (429, 5xx, resets, timeouts)' })
-          .option('error-budget', { type: 'number', default: 0.05, describe: 'stop when more than this share of items fail permanently' })
+          .option('concurrency', { type: 'number', nargs: 1, default: 8, describe: 'most requests in flight per endpoint (lowered on 429s, raised again while the server keeps up)' })
+          .option('timeout', { type: 'number', nargs: 1, default: 600, describe: 'seconds per request attempt' })
+          .option('retries', { type: 'number', nargs: 1, default: 5, describe: 'retries of a failed request (429, 5xx, resets, timeouts)' })
+          .option('error-budget', { type: 'number', nargs: 1, default: 0.05, describe: 'stop when more than this share of items fail permanently' })
           .option('db', dbOption)
-          .option('name', { type: 'string', describe: 'run name (default: suite-model-date); same name = resume' })
+          .option('name', { type: 'string', nargs: 1, describe: 'run name (default: suite-model-date); same name = resume' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tags for the run (e.g. step=1000)' })
-          .option('judge-endpoint', { type: 'string', describe: 'judge model endpoint (judged suites)' })
-          .option('judge-model', { type: 'string', describe: 'judge model id (judged suites)' })
-          .option('judge-concurrency', { type: 'number', default: 4, describe: 'judge requests in flight (key: EVALH_JUDGE_API_KEY, else EVALH_API_KEY)' })
-          .option('db-url', { type: 'string', describe: 'agentbench-db: an existing MySQL-compatible server, mysql://user:pass@host:port (or EVALH_DB_URL; the password is never stored); default: evalh starts its own MariaDB' })
+          .option('judge-endpoint', { type: 'string', nargs: 1, describe: 'judge model endpoint (judged suites)' })
+          .option('judge-model', { type: 'string', nargs: 1, describe: 'judge model id (judged suites)' })
+          .option('judge-concurrency', { type: 'number', nargs: 1, default: 4, describe: 'judge requests in flight (key: EVALH_JUDGE_API_KEY, else EVALH_API_KEY)' })
+          .option('db-url', { type: 'string', nargs: 1, describe: 'agentbench-db: an existing MySQL-compatible server, mysql://user:pass@host:port (or EVALH_DB_URL; the password is never stored); default: evalh starts its own MariaDB' })
           .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'execute generated code WITHOUT a sandbox (only where bubblewrap cannot run)' })
           .option('json', jsonOption),
       async (args) => {
@@ -64,7 +64,7 @@ function cli(argv: string[]): Argv {
         y
           .positional('suite', { type: 'string', demandOption: true })
           .positional('path', { type: 'string', demandOption: true })
-          .option('name', { type: 'string', describe: 'run name (default: suite-import-<folder>)' })
+          .option('name', { type: 'string', nargs: 1, describe: 'run name (default: suite-import-<folder>)' })
           .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'execute generated code WITHOUT a sandbox (only where bubblewrap cannot run)' })
           .option('db', dbOption)
           .option('json', jsonOption),
@@ -89,7 +89,7 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('run', { type: 'string', demandOption: true })
-          .option('item', { type: 'string', describe: 'show one item whole (output, error, scores, transcript), e.g. one a report cut short' })
+          .option('item', { type: 'string', nargs: 1, describe: 'show one item whole (output, error, scores, transcript), e.g. one a report cut short' })
           .option('db', dbOption)
           .option('json', jsonOption),
       async (args) => (await import('./commands/show.js')).showCommand(args as never),
@@ -100,7 +100,7 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('runs', { type: 'string', array: true, demandOption: true })
-          .option('o', { alias: 'output', type: 'string', describe: 'the HTML file to write (default: report.html)' })
+          .option('o', { alias: 'output', type: 'string', nargs: 1, describe: 'the HTML file to write (default: report.html)' })
           .option('db', dbOption)
           .option('json', jsonOption),
       async (args) => (await import('./commands/report.js')).reportCommand(args as never),
@@ -111,7 +111,7 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('runs', { type: 'string', array: true, demandOption: true })
-          .option('seed', { type: 'number', default: 1, describe: 'bootstrap seed (the output is reproducible)' })
+          .option('seed', { type: 'number', nargs: 1, default: 1, describe: 'bootstrap seed (the output is reproducible)' })
           .option('db', dbOption)
           .option('json', jsonOption),
       async (args) => (await import('./commands/compare.js')).compareCommand(args as never),
@@ -121,7 +121,6 @@ function cli(argv: string[]): Argv {
       'CI regression gate: exit 1 for a drop both larger than allowed and significant, or a candidate that did not finish every baseline item',
       (y) =>
         y
-          // nargs 1: `--max-drop` with nothing after it is an error, not the default
           .option('baseline', { type: 'string', nargs: 1, demandOption: true, describe: 'run name or tag (K=V, or K: latest run with that tag)' })
           .option('candidate', { type: 'string', nargs: 1, demandOption: true, describe: 'run name' })
           .option('max-drop', { type: 'number', nargs: 1, default: 1, describe: 'allowed drop in points' })
@@ -144,7 +143,7 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('dbs', { type: 'string', array: true, demandOption: true })
-          .option('into', { type: 'string', demandOption: true, describe: 'the store to merge into (created if missing)' })
+          .option('into', { type: 'string', nargs: 1, demandOption: true, describe: 'the store to merge into (created if missing)' })
           .option('json', jsonOption),
       async (args) => (await import('./commands/merge.js')).mergeCommand(args as never),
     )
@@ -154,12 +153,12 @@ function cli(argv: string[]): Argv {
       (y) =>
         y
           .positional('run', { type: 'string', demandOption: true })
-          .option('judge-endpoint', { type: 'string', demandOption: true, describe: 'judge endpoint (…/v1)' })
-          .option('judge-model', { type: 'string', demandOption: true, describe: 'judge model id' })
-          .option('judge-concurrency', { type: 'number', default: 4 })
-          .option('name', { type: 'string', describe: 'the new run (default: <run>-judged-by-<judge>)' })
-          .option('timeout', { type: 'number', default: 600 })
-          .option('retries', { type: 'number', default: 5 })
+          .option('judge-endpoint', { type: 'string', nargs: 1, demandOption: true, describe: 'judge endpoint (…/v1)' })
+          .option('judge-model', { type: 'string', nargs: 1, demandOption: true, describe: 'judge model id' })
+          .option('judge-concurrency', { type: 'number', nargs: 1, default: 4 })
+          .option('name', { type: 'string', nargs: 1, describe: 'the new run (default: <run>-judged-by-<judge>)' })
+          .option('timeout', { type: 'number', nargs: 1, default: 600 })
+          .option('retries', { type: 'number', nargs: 1, default: 5 })
           .option('db', dbOption)
           .option('json', jsonOption),
       async (args) => (await import('./commands/rejudge.js')).rejudgeCommand(args as never),
@@ -181,6 +180,7 @@ function cli(argv: string[]): Argv {
           .option('json', jsonOption),
       async (args) => (await import('./commands/data.js')).dataCommand(args as never),
     )
+    .middleware(checkValues)
     .demandCommand(1, 'name a command')
     .strict()
     .help()
@@ -191,6 +191,22 @@ function cli(argv: string[]): Argv {
       if (err && err.name !== 'YError') throw err;
       throw new UsageError(`${msg}\nRun \`evalh ${commandOf(hideBin(process.argv))}--help\` for usage.`);
     });
+}
+
+// yargs turns a repeated flag into an array and a flag with nothing after it into "" or
+// the default (every value option has nargs 1 so that it fails instead): a command would
+// take either for one value (`--db a --db b` as a path). Only these repeat.
+const REPEATABLE = new Set(['endpoint', 'tag']);
+const POSITIONALS = new Set(['suite', 'path', 'what', 'run', 'runs', 'dbs', 'action']);
+
+function checkValues(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    // camelCase keys are yargs' copies of the dashed ones, checked under their own name.
+    if (key === '_' || key === '$0' || /[A-Z]/.test(key) || POSITIONALS.has(key)) continue;
+    const flag = key.length === 1 ? `-${key}` : `--${key}`;
+    if (Array.isArray(value) && !REPEATABLE.has(key)) throw new UsageError(`${flag} is given ${value.length} times (${value.join(', ')}); give it once`);
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`${flag} needs a value`);
+  }
 }
 
 const COMMANDS = ['run', 'import', 'list', 'show', 'report', 'compare', 'gate', 'merge', 'rejudge', 'doctor', 'data'];

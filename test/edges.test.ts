@@ -134,6 +134,21 @@ describe('the command line', () => {
   });
 
   it.each([
+    [['list', '--db', 'a.db', '--db', 'b.db'], /^evalh: --db is given 2 times \(a\.db, b\.db\); give it once$/m],
+    [['run', 'longbench', '--sample', '--runner', 'reference', '--limit', '1', '--limit', '2'], /--limit is given 2 times \(1, 2\); give it once/],
+    [['report', 'keep', '-o'], /Not enough arguments following: o\nRun `evalh report --help`/],
+    [['run', 'longbench', '--sample', '--runner', 'reference', '--limit'], /Not enough arguments following: limit/],
+    [['list', '--db'], /Not enough arguments following: db/],
+  ])('%j: a repeated flag or a flag without its value is exit 2, never the default', async (args, message) => {
+    const dir = tempDir('evalh-edges-');
+    const r = await runCli(args as string[], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    clean(r);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([
     [['run', 'longbench', '--sample', '--runner', 'reference', '--limit', 'abc'], /--limit must be a number ≥ 1 \(got "abc"\)/],
     [['run', 'longbench', '--sample', '--runner', 'reference', '--timeout=soon'], /--timeout must be a number ≥ 0\.001 \(got "soon"\)/],
     [['gate', '--baseline', 'keep', '--candidate', 'keep', '--max-drop', 'lots'], /--max-drop must be a number of points ≥ 0, not "lots"/],
