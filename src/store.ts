@@ -508,6 +508,13 @@ export class Store {
   }
 
   /** Items per status; skippedTooLong only when a run skipped any (--truncate skip). */
+  /** The run's failed items by error kind, most frequent first. */
+  errorKinds(runId: number): { kind: string; n: number }[] {
+    return this.db
+      .prepare(`SELECT COALESCE(error_kind, 'error') AS kind, COUNT(*) AS n FROM items WHERE run_id = ? AND status = 'error' GROUP BY kind ORDER BY n DESC, kind`)
+      .all(runId) as { kind: string; n: number }[];
+  }
+
   itemCounts(runId: number): { done: number; error: number; skippedTooLong?: number } {
     const rows = this.db
       .prepare(`SELECT status, COUNT(*) AS n FROM items WHERE run_id = ? GROUP BY status`)
