@@ -1,3 +1,5 @@
+import { onAbort } from '../src/abort.js';
+
 // Adaptive concurrency for one endpoint: additive increase, multiplicative decrease (as TCP
 // does), so a server that starts answering 429 gets fewer requests at once, and gets them
 // back while it keeps up.
@@ -35,17 +37,16 @@ export class AdaptiveLimit {
   async acquire(signal: AbortSignal): Promise<void> {
     while (this.inFlight >= this.current) {
       await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
+        if (signal.aborted) return reject(signal.reason as Error);
+        const wake = () => {
+          forget();
+          resolve();
+        };
+        const forget = onAbort(signal, () => {
           const i = this.waiters.indexOf(wake);
           if (i >= 0) this.waiters.splice(i, 1);
           reject(signal.reason as Error);
-        };
-        const wake = () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
+        });
         this.waiters.push(wake);
       });
     }

@@ -140,6 +140,20 @@ export function redactUrl(url: string): string {
     for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, '[redacted]');
     return u.toString().replace(/\/+$/, '');
   } catch {
-    return url;
+    return maskUrl(url);
   }
+}
+
+/**
+ * A URL for a message: the password masked as --db-url masks it (user:***@host), a user name
+ * alone masked too (it is often a token: https://TOKEN@host), query values redacted. Works on
+ * text that does not parse as a URL as well, so a typo'd endpoint is still safe to print.
+ */
+export function maskUrl(url: string): string {
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)?([^/?#\s]*)@/i, (_m, scheme: string | undefined, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return `${scheme ?? ''}${colon >= 0 ? `${userinfo.slice(0, colon)}:***` : '***'}@`;
+    })
+    .replace(/([?&][^=&#]*=)[^&#]*/g, '$1[redacted]');
 }

@@ -1,3 +1,4 @@
+import { onAbort } from '../src/abort.js';
 import { RetryableError } from '../src/request-errors.js';
 import { AdaptiveLimit } from './limit.js';
 import { OpenAIRunner, redactUrl, type OpenAIRunnerOptions } from './openai.js';
@@ -109,13 +110,17 @@ export class EndpointPool implements Runner {
         return best;
       }
       await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason as Error);
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        this.waiters.push(() => {
-          signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) return reject(signal.reason as Error);
+        const wake = () => {
+          forget();
           resolve();
+        };
+        const forget = onAbort(signal, () => {
+          const i = this.waiters.indexOf(wake);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal.reason as Error);
         });
+        this.waiters.push(wake);
       });
     }
   }

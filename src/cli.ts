@@ -9,6 +9,11 @@ import { evalhVersion } from './version.js';
 
 const dbOption = { type: 'string', nargs: 1, default: 'results.db', describe: 'the results store (SQLite file)' } as const;
 const jsonOption = { type: 'boolean', default: false, describe: 'print one JSON document on stdout, nothing else' } as const;
+const judgeCacheOption = {
+  type: 'boolean',
+  default: true,
+  describe: 'reuse judgments stored by earlier runs for the same judge and question; --no-judge-cache asks the judge again (its fresh judgments are still stored)',
+} as const;
 
 function cli(argv: string[]): Argv {
   return yargs(argv)
@@ -49,6 +54,7 @@ function cli(argv: string[]): Argv {
           .option('judge-endpoint', { type: 'string', nargs: 1, describe: 'judge model endpoint (judged suites)' })
           .option('judge-model', { type: 'string', nargs: 1, describe: 'judge model id (judged suites)' })
           .option('judge-concurrency', { type: 'number', nargs: 1, default: 4, describe: 'judge requests in flight (key: EVALH_JUDGE_API_KEY, else EVALH_API_KEY)' })
+          .option('judge-cache', judgeCacheOption)
           .option('db-url', { type: 'string', nargs: 1, describe: 'agentbench-db: an existing MySQL-compatible server, mysql://user:pass@host:port (or EVALH_DB_URL; the password is never stored); default: evalh starts its own MariaDB' })
           .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'execute generated code WITHOUT a sandbox (only where bubblewrap cannot run)' })
           .option('json', jsonOption),
@@ -156,6 +162,7 @@ function cli(argv: string[]): Argv {
           .option('judge-endpoint', { type: 'string', nargs: 1, demandOption: true, describe: 'judge endpoint (…/v1)' })
           .option('judge-model', { type: 'string', nargs: 1, demandOption: true, describe: 'judge model id' })
           .option('judge-concurrency', { type: 'number', nargs: 1, default: 4 })
+          .option('judge-cache', judgeCacheOption)
           .option('name', { type: 'string', nargs: 1, describe: 'the new run (default: <run>-judged-by-<judge>)' })
           .option('timeout', { type: 'number', nargs: 1, default: 600 })
           .option('retries', { type: 'number', nargs: 1, default: 5 })

@@ -285,26 +285,38 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   const counts = { ...store.itemCounts(runId), total, skipped };
   let status: RunRow['status'];
   let message: string | undefined;
+  // What the failures were, so the message says the cause and not only the count.
+  const kinds = counts.error > 0 ? ` (${describeKinds(store.errorKinds(runId))})` : '';
   switch (result.ending) {
     case 'done':
       status = 'completed'; // failures within the budget are reported, not fatal
-      if (counts.error > 0) message = `${counts.error} item(s) failed permanently (not scored); run the same command again to retry them`;
+      if (counts.error > 0) message = `${counts.error} item(s) failed permanently${kinds} (not scored); run the same command again to retry them`;
       break;
     case 'interrupted':
       status = 'interrupted';
       break;
     case 'error_budget':
       status = 'failed';
-      message = `stopped: ${counts.error} items failed permanently, more than the error budget of ${Math.round(plan.errorBudget * 100)}% of ${counts.total}`;
+      message = `stopped: ${counts.error} items failed permanently${kinds}, more than the error budget of ${Math.round(plan.errorBudget * 100)}% of ${counts.total}`;
       break;
     case 'fatal':
       status = 'failed';
       message = `stopped: ${result.fatal?.message ?? 'fatal error'}`;
       break;
   }
+  if (plan.judge && plan.judge.cacheHits > 0) {
+    log(`${plan.judge.cacheHits} judgment(s) from the judge cache (earlier runs asked the same judge the same question); --no-judge-cache asks again`);
+  }
   if (plan.runner.record) store.patchSettings(runId, { load: plan.runner.record() });
   store.finishRun(runId, status, summary);
   return { run: store.findRun(plan.name)!, ending: result.ending, summary, counts, ...(message ? { message } : {}) };
+}
+
+/** "http_500 12, timeout 3": the most frequent error kinds with their counts. */
+export function describeKinds(kinds: { kind: string; n: number }[], top = 3): string {
+  const shown = kinds.slice(0, top).map((k) => `${k.kind} ${k.n}`);
+  const rest = kinds.slice(top).reduce((n, k) => n + k.n, 0);
+  return [...shown, ...(rest > 0 ? [`other ${rest}`] : [])].join(', ');
 }
 
 export function summarizeRun(store: Store, run: RunRow, suite: Suite, datasets?: string[]): Summary {

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { onAbort, sleep } from './abort.js';
 import { FatalError, RetryableError } from './request-errors.js';
 
 export interface SchedulerOptions {
@@ -46,9 +46,7 @@ export async function schedule<T, R>(
   const queue = new PQueue({ concurrency: opts.concurrency });
   const halt = new AbortController(); // budget exceeded, fatal error, or the caller's stop
   const stopAll = halt.signal;
-  const onStop = () => halt.abort(opts.stop.reason);
-  if (opts.stop.aborted) onStop();
-  else opts.stop.addEventListener('abort', onStop, { once: true });
+  const forgetStop = onAbort(opts.stop, () => halt.abort(opts.stop.reason));
   const result: ScheduleResult = { ending: 'done', succeeded: 0, failed: 0, retries: 0 };
   let budgeted = 0; // failures that count against maxFailures
   let taskError: unknown;
@@ -89,15 +87,22 @@ export async function schedule<T, R>(
     }
   };
 
-  for await (const item of source) {
-    if (stopAll.aborted) break;
-    // Backpressure: hold the next item until a worker is free.
-    if (queue.size > 0) await queue.onSizeLessThan(1);
-    if (stopAll.aborted) break;
-    void queue.add(() => attemptAll(item));
+  try {
+    for await (const item of source) {
+      if (stopAll.aborted) break;
+      // Backpressure: hold the next item until a worker is free.
+      if (queue.size > 0) await queue.onSizeLessThan(1);
+      if (stopAll.aborted) break;
+      void queue.add(() => attemptAll(item));
+    }
+  } catch (e) {
+    // The source failed (a bad record mid-stream): drop the items in flight, then report it.
+    halt.abort();
+    taskError ??= e;
+  } finally {
+    await queue.onIdle();
+    forgetStop();
   }
-  await queue.onIdle();
-  opts.stop.removeEventListener('abort', onStop);
   if (taskError) throw taskError;
   if (result.ending === 'done' && opts.stop.aborted) result.ending = 'interrupted';
   return result;
@@ -152,7 +157,7 @@ export async function withRetries<R>(
       const backoff = Math.random() * Math.min(cap, base * 2 ** attempt); // full jitter
       const wait = error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, retryAfterCap) + backoff * 0.1 : backoff;
       try {
-        await sleep(wait, undefined, { signal: opts.stop });
+        await sleep(wait, opts.stop);
       } catch {
         throw new StoppedError('stopped');
       }
@@ -171,13 +176,13 @@ export async function withRetries<R>(
 export function attemptSignal(stop: AbortSignal, ms: number): { signal: AbortSignal; dispose(): void } {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(new DOMException('The operation timed out', 'TimeoutError')), ms);
-  const onStop = () => ctrl.abort(stop.reason);
-  stop.addEventListener('abort', onStop, { once: true });
+  // Through onAbort: one listener on `stop` however many attempts are in flight.
+  const forget = onAbort(stop, () => ctrl.abort(stop.reason));
   return {
     signal: ctrl.signal,
     dispose() {
       clearTimeout(timer);
-      stop.removeEventListener('abort', onStop);
+      forget();
     },
   };
 }

@@ -501,6 +501,13 @@ export class Store {
     return touched;
   }
 
+  /** The run's failed items by error kind, most frequent first. */
+  errorKinds(runId: number): { kind: string; n: number }[] {
+    return this.db
+      .prepare(`SELECT COALESCE(error_kind, 'error') AS kind, COUNT(*) AS n FROM items WHERE run_id = ? AND status = 'error' GROUP BY kind ORDER BY n DESC, kind`)
+      .all(runId) as { kind: string; n: number }[];
+  }
+
   /**
    * Items per status; skippedTooLong only when a run skipped any (--truncate skip), and
    * notEvaluable (done items the environment could not score; part of `done`) only when any.

@@ -1,10 +1,14 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptiveLimit } from '../runners/limit.js';
-import { cliEnv, json, runCli, startCli, finished, tempDir } from './helpers/cli.js';
+import { simAnswer, simJudge } from './fixtures/alignbench/sims.js';
+import { cliEnv, json, jsonError, runCli, startCli, finished, tempDir } from './helpers/cli.js';
 import { simModel } from './helpers/longbench.js';
-import { startSimServer, type SimServer } from './helpers/sim-server.js';
+import { faultSchedule, startSimServer, type SimServer } from './helpers/sim-server.js';
 
 let servers: SimServer[] = [];
 afterEach(async () => {
@@ -84,5 +88,236 @@ describe('several endpoints', () => {
     expect(ep!.history.decreases).toBeGreaterThanOrEqual(1);
     expect(ep!.history.min).toBeLessThan(8);
     expect(ep!.history.increases).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/** A port with nothing listening: bound, then closed. */
+async function deadPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** stderr free of Node warnings and stack traces. */
+function clean(stderr: string): void {
+  expect(stderr).not.toMatch(/Warning|MaxListeners|internal error|\n\s+at /);
+}
+
+/** The one line a refused command prints. */
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+  expect(lines, stderr).toHaveLength(1);
+  return lines[0]!;
+}
+
+const NEEDLE = ['run', 'needle', '--datasets', '200', '--preset', 'depths=0,50,100'];
+
+describe('the start-up check of endpoints and judges', () => {
+  it('a run at --concurrency 256 over 330 items: every item done, no warning on stderr', async () => {
+    const server = await startSimServer({ latencyMs: 30 });
+    servers.push(server);
+    const cwd = tempDir();
+    const r = await runCli(
+      ['run', 'needle', '--datasets', '200', '--preset', 'standard,repeats=30', '--endpoint', server.url, '--model', 'sim', '--concurrency', '256', '--json'],
+      { cwd, env: cliEnv(join(cwd, 'data-home')) },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ items: unknown }>(r).items).toMatchObject({ done: 330, error: 0 });
+    clean(r.stderr);
+  });
+
+  it('nothing listening: exit 2 at once naming the endpoint, nothing written, no warning', async () => {
+    const port = await deadPort();
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    for (const args of [
+      [...NEEDLE, '--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'sim', '--retries', '8'],
+      ['run', 'longbench', '--sample', '--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'sim', '--retries', '8', '--concurrency', '64'],
+    ]) {
+      const t0 = performance.now();
+      const r = await runCli(args, { cwd, env });
+      const took = performance.now() - t0;
+      expect(r.code, r.stderr).toBe(2);
+      // Eight retries with backoff would take tens of seconds per item.
+      expect(took).toBeLessThan(5000);
+      expect(oneLine(r.stderr)).toBe(`evalh: --endpoint http://127.0.0.1:${port}/v1: nothing is listening there (connection refused); start the server or correct the URL`);
+      clean(r.stderr);
+      expect(r.stdout).toBe('');
+      expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+    }
+  });
+
+  it('a TLS failure (https:// to a plain-HTTP server): exit 2 at once saying so; a code suite too', async () => {
+    const server = await startSimServer();
+    servers.push(server);
+    const https = server.url.replace('http:', 'https:');
+    const cwd = tempDir();
+    const r = await runCli(['run', 'humaneval-x', '--sample', '--endpoint', https, '--model', 'sim', '--json'], { cwd, env: cliEnv(join(cwd, 'data-home')) });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^evalh: --endpoint https:\/\/127\.0\.0\.1:\d+\/v1: the TLS connection failed \(EPROTO\); check the server's certificate, or use http:\/\/ for a plain-HTTP server$/);
+    clean(r.stderr);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 2 } });
+    expect(generations(server)).toBe(0);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+  });
+
+  it('a dead replica among live ones is refused too (every replica is checked)', async () => {
+    const live = await startSimServer();
+    servers.push(live);
+    const port = await deadPort();
+    const cwd = tempDir();
+    const r = await runCli([...NEEDLE, '--endpoint', live.url, '--endpoint', `http://127.0.0.1:${port}/v1`, '--model', 'sim'], { cwd, env: cliEnv(join(cwd, 'data-home')) });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(new RegExp(`--endpoint http://127\\.0\\.0\\.1:${port}/v1: nothing is listening there`));
+    expect(generations(live)).toBe(0);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+  });
+
+  it('a password in --endpoint or --judge-endpoint: exit 2 before any request, masked, nothing written', async () => {
+    const server = await startSimServer();
+    servers.push(server);
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    const withPw = server.url.replace('http://', 'http://user:secret@');
+    for (const [args, flag] of [
+      [[...NEEDLE, '--endpoint', withPw, '--model', 'sim'], '--endpoint'],
+      [[...NEEDLE, '--endpoint', withPw, '--model', 'sim', '--json'], '--endpoint'],
+      [['run', 'alignbench', '--sample', '--runner', 'reference', '--judge-endpoint', withPw, '--judge-model', 'j'], '--judge-endpoint'],
+      [['rejudge', 'r', '--judge-endpoint', withPw, '--judge-model', 'j'], '--judge-endpoint'],
+      [[...NEEDLE, '--endpoint', server.url.replace('http://', 'http://secret@'), '--model', 'sim'], '--endpoint'],
+      [[...NEEDLE, '--endpoint', `${server.url}?api_key=secret`, '--model', 'sim'], '--endpoint'],
+    ] as const) {
+      const r = await runCli([...args], { cwd, env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout + r.stderr).not.toContain('secret');
+      expect(oneLine(r.stderr)).toMatch(new RegExp(`^evalh: ${flag} "http://(user:\\*\\*\\*@|\\*\\*\\*@)?127\\.0\\.0\\.1:${server.port}/v1(\\?api_key=\\[redacted\\])?" (carries credentials|has a query string)`));
+      if (args.includes('--json')) expect(jsonError(r).code).toBe(2);
+      clean(r.stderr);
+    }
+    expect(server.counts.total).toBe(0);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+  });
+
+  it('a key the server refuses: exit 2 naming the key variable, never the key', async () => {
+    const server = await startSimServer({ requireApiKey: 'the-right-key' });
+    servers.push(server);
+    const cwd = tempDir();
+    let r = await runCli([...NEEDLE, '--endpoint', server.url, '--model', 'sim'], { cwd, env: cliEnv(join(cwd, 'data-home'), { EVALH_API_KEY: 'a-wrong-key' }) });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe(
+      `evalh: --endpoint ${server.url} refused the API key from EVALH_API_KEY (GET /models: HTTP 401); set EVALH_API_KEY to a key this server accepts`,
+    );
+    expect(r.stderr).not.toMatch(/a-wrong-key|the-right-key/);
+    r = await runCli([...NEEDLE, '--endpoint', server.url, '--model', 'sim'], { cwd, env: cliEnv(join(cwd, 'data-home')) });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/wants an API key \(GET \/models: HTTP 401\); set EVALH_API_KEY/);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+    expect(generations(server)).toBe(0);
+    // The right key goes through.
+    r = await runCli([...NEEDLE, '--endpoint', server.url, '--model', 'sim', '--json'], { cwd, env: cliEnv(join(cwd, 'data-home'), { EVALH_API_KEY: 'the-right-key' }) });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('a wrong base URL, and a model id the server does not serve: exit 2; a server that answers to any id goes on', async () => {
+    const vllm = await startSimServer({ modelId: 'glm-4', strictModel: true });
+    const llama = await startSimServer({ modelId: 'glm-4' }); // lists one id, answers to any (llama.cpp)
+    servers.push(vllm, llama);
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    const root = vllm.url.replace(/\/v1$/, '');
+    for (const base of [root, `${root}/api/v1`]) {
+      const r = await runCli([...NEEDLE, '--endpoint', base, '--model', 'glm-4'], { cwd, env });
+      expect(r.code).toBe(2);
+      expect(oneLine(r.stderr)).toBe(
+        `evalh: --endpoint ${base}: no OpenAI-compatible API there (GET /models and POST /chat/completions answered HTTP 404); --endpoint must be the API's base URL, usually ending in /v1 (e.g. http://host:8000/v1)`,
+      );
+    }
+    let r = await runCli([...NEEDLE, '--endpoint', vllm.url, '--model', 'glm-5'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe(
+      `evalh: --endpoint ${vllm.url} does not serve model "glm-5" (POST /chat/completions: HTTP 404 The model \`glm-5\` does not exist.); GET /models lists glm-4; pass an id it serves to --model`,
+    );
+    clean(r.stderr);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+
+    r = await runCli([...NEEDLE, '--endpoint', vllm.url, '--model', 'glm-4', '--json'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    r = await runCli([...NEEDLE, '--endpoint', llama.url, '--model', 'glm-5', '--json'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: --model "glm-5" is not among the models --endpoint ${llama.url} lists (glm-4), but it answers to that id`);
+    clean(r.stderr);
+  });
+
+  it('a busy server (503/429 on every first request) is not refused: a note, then the run completes', async () => {
+    const server = await startSimServer({
+      faultModels: true,
+      faults: (q, attempt) => (attempt > 0 ? undefined : q.path === '/v1/models' ? { kind: 'status', status: 503 } : { kind: 'status', status: 429 }),
+    });
+    servers.push(server);
+    const cwd = tempDir();
+    const r = await runCli([...NEEDLE, '--endpoint', server.url, '--model', 'sim', '--json'], { cwd, env: cliEnv(join(cwd, 'data-home'), { EVALH_BACKOFF_BASE_MS: '5' }) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ items: unknown }>(r).items).toMatchObject({ done: 3, error: 0 });
+    expect(r.stderr).toContain(`note: --endpoint ${server.url} is busy (GET /models: HTTP 503 at the start-up check); going on — requests are retried with backoff`);
+    expect(server.counts.faults).toBe(4);
+    clean(r.stderr);
+  });
+
+  it('the error-budget stop and the failed-items line name the error kinds', async () => {
+    // Half the prompts always fail with 500.
+    const server = await startSimServer({ faults: faultSchedule({ seed: 3, rate: 0.5, kinds: [{ kind: 'status', status: 500 }], maxPerPrompt: 1000 }) });
+    servers.push(server);
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'), { EVALH_BACKOFF_BASE_MS: '1' });
+    const args = ['run', 'needle', '--datasets', '200', '--preset', 'standard', '--endpoint', server.url, '--model', 'sim', '--retries', '1', '--concurrency', '1'];
+    let r = await runCli([...args, '--name', 'budget', '--error-budget', '0.1'], { cwd, env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/stopped: 2 items failed permanently \(http_500 2\), more than the error budget of 10% of 11/);
+    r = await runCli([...args, '--name', 'within', '--error-budget', '1'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/(\d+) item\(s\) failed permanently \(http_500 \1\) \(not scored\)/);
+    clean(r.stderr);
+  });
+
+  it('a dead judge: exit 2 naming the judge, for run and rejudge; nothing written', async () => {
+    const judge = await startSimServer({ respond: simJudge });
+    servers.push(judge);
+    const port = await deadPort();
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    const dead = `http://127.0.0.1:${port}/v1`;
+    const sample = ['run', 'alignbench', '--sample', '--datasets', '数学计算'];
+    let r = await runCli([...sample, '--runner', 'reference', '--judge-endpoint', dead, '--judge-model', 'j', '--retries', '8'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe(`evalh: --judge-endpoint ${dead} (the judge): nothing is listening there (connection refused); start the server or correct the URL`);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+
+    const model = await startSimServer({ respond: simAnswer });
+    servers.push(model);
+    r = await runCli([...sample, '--endpoint', model.url, '--model', 'sim', '--judge-endpoint', dead, '--judge-model', 'j'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^evalh: --judge-endpoint .* \(the judge\): nothing is listening there/);
+    expect(generations(model)).toBe(0);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+
+    // A judge key the judge refuses names EVALH_JUDGE_API_KEY.
+    const locked = await startSimServer({ requireApiKey: 'judge-key' });
+    servers.push(locked);
+    r = await runCli([...sample, '--runner', 'reference', '--judge-endpoint', locked.url, '--judge-model', 'j'], { cwd, env: { ...env, EVALH_API_KEY: 'model-key' } });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/\(the judge\) refused the API key from EVALH_API_KEY \(GET \/models: HTTP 401\); set EVALH_JUDGE_API_KEY/);
+
+    // rejudge: the run exists; a dead judge adds no run.
+    r = await runCli([...sample, '--runner', 'reference', '--judge-endpoint', judge.url, '--judge-model', 'j', '--name', 'base', '--json'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    const runs = () => new Database(join(cwd, 'results.db'), { readonly: true }).prepare('SELECT name FROM runs ORDER BY id').pluck().all();
+    expect(runs()).toEqual(['base']);
+    r = await runCli(['rejudge', 'base', '--judge-endpoint', dead, '--judge-model', 'j2'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^evalh: --judge-endpoint .* \(the judge\): nothing is listening there/);
+    expect(runs()).toEqual(['base']);
+    clean(r.stderr);
   });
 });

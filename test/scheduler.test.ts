@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OpenAIRunner } from '../runners/openai.js';
+import { EndpointPool } from '../runners/pool.js';
+import { onAbort } from '../src/abort.js';
 import { FatalError, PermanentError, RetryableError, parseRetryAfter } from '../src/request-errors.js';
-import { schedule, type Outcome } from '../src/scheduler.js';
+import { schedule, withRetries, type Outcome } from '../src/scheduler.js';
+import { startSimServer, type SimServer } from './helpers/sim-server.js';
 
 // The scheduler with real timers and real tasks (no server needed to see its decisions).
 
@@ -152,4 +157,115 @@ describe('parseRetryAfter', () => {
     ['soon', undefined],
     [undefined, undefined],
   ])('%s', (value, ms) => expect(parseRetryAfter(value, 0)).toBe(ms));
+});
+
+// Long-lived signals (the run's stop, the scheduler's halt, the judge's stop) must carry a
+// bounded number of 'abort' listeners however many requests, backoff sleeps and slot waits hang
+// on them, and none once they settle: else Node prints MaxListenersExceededWarning (the old
+// behaviour at --concurrency 256, or whenever a server was dead or busy).
+describe('abort listeners on shared signals', () => {
+  let sim: SimServer | undefined;
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  beforeEach(() => {
+    warnings.length = 0;
+    process.on('warning', onWarning);
+  });
+  afterEach(async () => {
+    process.off('warning', onWarning);
+    await sim?.close();
+    sim = undefined;
+  });
+
+  /** Samples the listener count of `signal` until `done` settles; returns the highest seen. */
+  async function peakListeners(signal: AbortSignal, done: Promise<unknown>): Promise<number> {
+    let peak = 0;
+    let settled = false;
+    void done.finally(() => (settled = true)).catch(() => {});
+    while (!settled) {
+      peak = Math.max(peak, getEventListeners(signal, 'abort').length);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await done.catch(() => {});
+    return peak;
+  }
+
+  const call = (i: number) => ({ kind: 'chat' as const, prompt: `question ${i}`, maxTokens: 8, temperature: 0, itemId: String(i) });
+
+  it('withRetries: 200 calls in flight and in backoff against a busy server share one listener on the stop signal', async () => {
+    // Every prompt: 503 twice, then an answer — so calls sit in requests and in backoff sleeps at once.
+    sim = await startSimServer({ latencyMs: 5, faults: (_q, attempt) => (attempt < 2 ? { kind: 'status', status: 503 } : undefined) });
+    const runner = new OpenAIRunner({ endpoint: sim.url, model: 'sim' });
+    const stop = new AbortController();
+    const all = Promise.all(
+      Array.from({ length: 200 }, (_, i) => withRetries((signal) => runner.generate(call(i), signal), { timeoutMs: 5000, retries: 3, stop: stop.signal, backoffBaseMs: 20 })),
+    );
+    const peak = await peakListeners(stop.signal, all);
+    const results = await all;
+    expect(results.every((r) => r.attempts === 3)).toBe(true);
+    expect(peak).toBe(1);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('schedule through the endpoint pool at concurrency 256 against a healthy server, then a dead one: bounded, and 0 after', async () => {
+    sim = await startSimServer({ latencyMs: 20 });
+    const stop = new AbortController();
+    const pool = new EndpointPool({ endpoints: [sim.url], concurrency: 256, model: 'sim' });
+    const run = schedule(items(600), (i, signal) => pool.generate(call(i), signal), () => undefined, { ...base, concurrency: 256, timeoutMs: 5000, stop: stop.signal });
+    expect(await peakListeners(stop.signal, run)).toBeLessThanOrEqual(1);
+    expect(await run).toMatchObject({ ending: 'done', succeeded: 600 });
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+
+    const port = sim.port;
+    await sim.close();
+    sim = undefined;
+    const dead = new EndpointPool({ endpoints: [`http://127.0.0.1:${port}/v1`], concurrency: 64, model: 'sim' });
+    const stop2 = new AbortController();
+    const failing = schedule(items(300), (i, signal) => dead.generate(call(i), signal), () => undefined, {
+      ...base,
+      concurrency: 64,
+      retries: 3,
+      backoffBaseMs: 10,
+      maxFailures: 1000,
+      stop: stop2.signal,
+    });
+    expect(await peakListeners(stop2.signal, failing)).toBeLessThanOrEqual(1);
+    expect(await failing).toMatchObject({ ending: 'done', failed: 300 });
+    expect(getEventListeners(stop2.signal, 'abort')).toHaveLength(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('a stop in the middle of requests, backoff sleeps and slot waits leaves no listener behind', async () => {
+    sim = await startSimServer({ latencyMs: 30, faults: (_q, attempt) => (attempt === 0 ? { kind: 'status', status: 429 } : undefined) });
+    // Four slots for 64 workers: most wait in the pool for a slot when the stop comes.
+    const pool = new EndpointPool({ endpoints: [sim.url], concurrency: 4, model: 'sim' });
+    const stop = new AbortController();
+    const run = schedule(items(500), (i, signal) => pool.generate(call(i), signal), () => undefined, { ...base, concurrency: 64, timeoutMs: 5000, stop: stop.signal });
+    setTimeout(() => stop.abort(), 150);
+    expect(await peakListeners(stop.signal, run)).toBeLessThanOrEqual(1);
+    expect((await run).ending).toBe('interrupted');
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('onAbort: one listener for any number of waits, all called on abort, none left once forgotten', () => {
+    const ctrl = new AbortController();
+    const called: number[] = [];
+    const forgets = Array.from({ length: 50 }, (_, i) => onAbort(ctrl.signal, () => called.push(i)));
+    expect(getEventListeners(ctrl.signal, 'abort')).toHaveLength(1);
+    for (const f of forgets.slice(0, 25)) f();
+    expect(getEventListeners(ctrl.signal, 'abort')).toHaveLength(1);
+    ctrl.abort();
+    expect(called).toEqual(Array.from({ length: 25 }, (_, i) => 25 + i));
+    expect(getEventListeners(ctrl.signal, 'abort')).toHaveLength(0);
+    const late: string[] = [];
+    onAbort(ctrl.signal, () => late.push('at once'));
+    expect(late).toEqual(['at once']);
+
+    const other = new AbortController();
+    const f = onAbort(other.signal, () => called.push(-1));
+    f();
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(0);
+  });
 });

@@ -1,4 +1,4 @@
-import type { ScoredItem, Summary } from '../../src/suite.js';
+import type { FailedItem, ScoredItem, Summary } from '../../src/suite.js';
 import { GROUPS, OVERALL, SHOW_RESULT_ORDER } from './categories.js';
 
 // Aggregation exactly as the official scripts do it, on the judge's own scale:
@@ -38,9 +38,11 @@ export interface AlignAggregates {
   /** dimension_calculate.py's means; null when the per-item ratings were not passed in. */
   dimensions: Record<string, DimensionMean> | null;
   warning?: string;
+  /** Items with no judgment at all (not scored, not in the means): the judge kept failing, or the model gave no answer. Absent when none. */
+  notJudged?: { judgeFailed: number; noAnswer: number };
 }
 
-export function summarize(items: AlignScoredItem[], datasets: string[]): Summary {
+export function summarize(items: AlignScoredItem[], datasets: string[], failed: FailedItem[] = []): Summary {
   const byCategory = new Map<string, number[]>();
   for (const it of items) {
     let xs = byCategory.get(it.dataset);
@@ -66,6 +68,11 @@ export function summarize(items: AlignScoredItem[], datasets: string[]): Summary
     excludingUnparseable,
     dimensions: dimensionMeans(items),
   };
+  if (failed.length > 0) {
+    // A judge failure is recorded as scoring_<kind> (src/run.ts); anything else failed before a judge saw it.
+    const judgeFailed = failed.filter((f) => f.errorKind?.startsWith('scoring_')).length;
+    aggregates.notJudged = { judgeFailed, noAnswer: failed.length - judgeFailed };
+  }
   if (share > UNPARSEABLE_WARN_SHARE) {
     aggregates.warning =
       `${count} of ${total} judgments (${(100 * share).toFixed(1)}%) could not be parsed, more than ${100 * UNPARSEABLE_WARN_SHARE}%: ` +

@@ -1,6 +1,6 @@
 import { UsageError } from '../../src/errors.js';
 import type { ItemScore, OpenOptions, PreparedRequest, ScoreContext, Suite, SuiteSource } from '../../src/suite.js';
-import { summarize, type AlignScoredItem } from './aggregate.js';
+import { summarize, UNPARSEABLE, type AlignScoredItem } from './aggregate.js';
 import { CATEGORY_NAMES } from './categories.js';
 import { loadConfigs, temperatureOf, type JudgingConfigs } from './configs.js';
 import { describeDimensions, fillTemplate, loadJudgeTemplate, TEMPLATE_ENV, type JudgeTemplate } from './judge-prompt.js';
@@ -128,12 +128,14 @@ export const alignbench: Suite = {
     if (!state) throw new Error('score() before open()');
     const prompt = judgePrompt(state, t, output);
     // A judge that keeps failing throws (after its retries): the answer is kept, never scored.
-    const j = await ctx.judge.judge({ kind: 'chat', prompt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 });
+    // A judgment judge.py's parser cannot read (-1) still counts as -1 here, but is never taken
+    // from or kept in the judge cache: the next run asks the judge again.
+    const j = await ctx.judge.judge({ kind: 'chat', prompt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, (text) => parseJudgment(text).overall !== UNPARSEABLE);
     return fromJudgment(j.text, j.cached);
   },
 
-  summarize(items, datasets) {
-    return summarize(items as AlignScoredItem[], datasets);
+  summarize(items, datasets, _notEvaluable, failed) {
+    return summarize(items as AlignScoredItem[], datasets, failed);
   },
 
   renderSummary,

@@ -23,12 +23,20 @@ export function renderSummary(summary: Summary): string {
   groupRow('中文语言', '语言总分');
   rows.push([OVERALL, '', 'Overall (推理 + 语言) / 2', fmt(scores[OVERALL]), fmt(excl[OVERALL]), String(agg.unparseable?.count ?? '')]);
   const out = [table(['Group', 'Category', 'English', 'Score', 'Excl. unparseable', 'Unparseable'], rows)];
-  if (agg.unparseable) {
+  const judged = agg.unparseable?.total ?? 0;
+  if (agg.unparseable && judged > 0) {
     const u = agg.unparseable;
     out.push(
       `unparseable judgments: ${u.count} of ${u.total} (${(100 * u.share).toFixed(1)}%), counted as -1 in Score as show_result.py counts them; scale 1–10`,
     );
   }
+  // Items that failed have no judgment at all: say so, rather than "0 of 0" when every one failed.
+  const why = [
+    agg.notJudged?.judgeFailed ? `${agg.notJudged.judgeFailed} item(s) failed to be judged` : '',
+    agg.notJudged?.noAnswer ? `${agg.notJudged.noAnswer} item(s) got no answer to judge` : '',
+  ].filter(Boolean);
+  if (judged === 0) out.push(`no judgments${why.length > 0 ? `: ${why.join(', ')} (not scored)` : ''}`);
+  else if (why.length > 0) out.push(`not judged: ${why.join(', ')} (not scored; run the same command again to retry them)`);
   if (agg.warning) out.push(`WARNING: ${agg.warning}`);
   if (agg.dimensions && Object.keys(agg.dimensions).length > 0) {
     out.push('', table(['Dimension', 'Mean', 'Judgments'], Object.entries(agg.dimensions).map(([d, m]) => [d, fmt(m.mean), String(m.n)])));

@@ -7,13 +7,15 @@ import { Store } from '../store.js';
 import { getSuite } from '../suites.js';
 import type { OpenOptions } from '../suite.js';
 import { printResult } from './output.js';
-import { makeJudge } from './run.js';
+import { checkEndpointUrl } from '../../runners/preflight.js';
+import { checkServers, judgeEndpointCheck, makeJudge } from './run.js';
 
 export interface RejudgeArgs {
   run: string;
   judgeEndpoint: string;
   judgeModel: string;
   judgeConcurrency: number;
+  judgeCache: boolean;
   name?: string;
   timeout: number;
   retries: number;
@@ -23,6 +25,7 @@ export interface RejudgeArgs {
 
 /** Judges an existing run's answers with another judge, as a new run: the model is not asked again. */
 export async function rejudgeCommand(args: RejudgeArgs): Promise<void> {
+  checkEndpointUrl('--judge-endpoint', args.judgeEndpoint, 'EVALH_JUDGE_API_KEY');
   const file = resolve(args.db);
   const store = Store.openExisting(file);
   const stopper = new AbortController();
@@ -40,6 +43,7 @@ export async function rejudgeCommand(args: RejudgeArgs): Promise<void> {
     const answers = new Map<string, string>();
     for (const it of store.items(old.id)) if (it.output !== undefined) answers.set(it.itemId, it.output);
     const runner = new ReplayRunner(answers, `run:${old.name}`, old.fingerprint);
+    await checkServers([judgeEndpointCheck(args)], args.timeout); // before the new run is created
     const judge = makeJudge(args, store, stopper.signal);
     const name = args.name ?? `${old.name}-judged-by-${args.judgeModel.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
     log(`rejudging ${answers.size} answers of "${old.name}" with ${args.judgeModel} as run "${name}"`);

@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
-import { OpenAIRunner } from '../../runners/openai.js';
+import { maskUrl, OpenAIRunner } from '../../runners/openai.js';
 import { EndpointPool } from '../../runners/pool.js';
+import { checkEndpoints, checkEndpointUrl, type EndpointToCheck } from '../../runners/preflight.js';
 import { ReferenceRunner } from '../../runners/reference.js';
 import { ReplayRunner } from '../../runners/replay.js';
 import type { GgufRunner } from '../../runners/gguf.js';
@@ -52,6 +53,7 @@ export interface RunArgs {
   judgeEndpoint?: string;
   judgeModel?: string;
   judgeConcurrency: number;
+  judgeCache: boolean;
   json: boolean;
 }
 
@@ -86,9 +88,11 @@ async function runOpened(
   shard: ReturnType<typeof parseShard> | undefined,
   truncate: ReturnType<typeof parseTruncatePolicy>,
 ): Promise<void> {
-  if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
-
   const runner = await makeRunner(args, suite);
+  // Before the tokenizer asks the server anything and before the store is opened: a server
+  // that cannot work ends the run here, with nothing written and its cause as the only line.
+  await checkServers([...endpoints(args).map((url) => modelEndpointCheck(args, url)), ...(suite.needsJudge ? [judgeEndpointCheck(args)] : [])], args.timeout);
+  if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
   const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner, truncate);
   if (settingsExtra.lengthsApproximate === true) {
     source.labels.push(APPROX_LABEL);
@@ -150,19 +154,18 @@ async function runOpened(
   }
 }
 
+type JudgeArgs = { judgeEndpoint?: string; judgeModel?: string; judgeConcurrency: number; judgeCache: boolean; timeout: number; retries: number };
+
 /** The judge of judged suites: its own endpoint, key (EVALH_JUDGE_API_KEY, else the model's) and concurrency. */
-export function makeJudge(
-  args: { judgeEndpoint?: string; judgeModel?: string; judgeConcurrency: number; timeout: number; retries: number },
-  store: Store,
-  stop: AbortSignal,
-): Judge {
+export function makeJudge(args: JudgeArgs, store: Store, stop: AbortSignal): Judge {
   const runner = new OpenAIRunner({
     endpoint: args.judgeEndpoint!,
     model: args.judgeModel!,
-    apiKey: process.env.EVALH_JUDGE_API_KEY || apiKey(),
+    apiKey: judgeKey().key,
     api: 'chat',
   });
   return new Judge(runner, store.judgeCache(), {
+    readCache: args.judgeCache,
     concurrency: args.judgeConcurrency,
     timeoutMs: args.timeout * 1000,
     retries: args.retries,
@@ -181,8 +184,8 @@ function checkFlags(args: RunArgs, suite: Suite): void {
   if (args.predictions && args.runner !== 'replay') throw new UsageError('--predictions goes with --runner replay');
   if (suite.needsJudge) {
     if (!args.judgeEndpoint || !args.judgeModel) throw new UsageError(`${suite.name} is scored by a judge model: pass --judge-endpoint URL --judge-model ID`);
-  } else if (args.judgeEndpoint || args.judgeModel) {
-    throw new UsageError(`--judge-endpoint/--judge-model apply to judged suites (alignbench), not ${args.suite}`);
+  } else if (args.judgeEndpoint || args.judgeModel || args.judgeCache === false) {
+    throw new UsageError(`--judge-endpoint/--judge-model/--no-judge-cache apply to judged suites (alignbench), not ${args.suite}`);
   }
   if (args.sample && args.data) throw new UsageError('--sample and --data exclude each other');
   if (args.preset !== undefined) checkPreset(args.preset, suite);
@@ -198,14 +201,37 @@ function checkFlags(args: RunArgs, suite: Suite): void {
     if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new UsageError(`${flag} must be a number ≥ ${min} (got ${typed(flag, v)})`);
   }
   if (!(args.errorBudget >= 0 && args.errorBudget <= 1)) throw new UsageError(`--error-budget must be between 0 and 1 (got ${typed('--error-budget', args.errorBudget)})`);
-  for (const e of endpoints(args)) {
-    try {
-      const u = new URL(e);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-    } catch {
-      throw new UsageError(`--endpoint "${e}" is not an http(s) URL`);
-    }
-  }
+  for (const e of endpoints(args)) checkEndpointUrl('--endpoint', e, modelKey().keyVar);
+  if (args.judgeEndpoint !== undefined) checkEndpointUrl('--judge-endpoint', args.judgeEndpoint, 'EVALH_JUDGE_API_KEY');
+}
+
+/**
+ * The start-up check of the endpoints (runners/preflight.ts): exit 2 for one that cannot
+ * work, a note for a busy one. Only endpoints are checked: reference, replay and --gguf have none.
+ */
+export async function checkServers(list: EndpointToCheck[], timeoutS: number): Promise<void> {
+  if (list.length === 0) return;
+  for (const note of await checkEndpoints(list, Math.min(5000, timeoutS * 1000))) log(note);
+}
+
+function modelEndpointCheck(args: RunArgs, url: string): EndpointToCheck {
+  const { key, keyFrom, keyVar } = modelKey();
+  return { urlFlag: '--endpoint', modelFlag: '--model', url, model: args.model!, apiKey: key, keyFrom, keyVar, api: args.api === 'completions' ? 'completions' : 'chat' };
+}
+
+export function judgeEndpointCheck(args: { judgeEndpoint?: string; judgeModel?: string }): EndpointToCheck {
+  const { key, keyFrom } = judgeKey();
+  return {
+    urlFlag: '--judge-endpoint',
+    modelFlag: '--judge-model',
+    role: 'the judge',
+    url: args.judgeEndpoint!,
+    model: args.judgeModel!,
+    apiKey: key,
+    keyFrom,
+    keyVar: 'EVALH_JUDGE_API_KEY',
+    api: 'chat',
+  };
 }
 
 /** Suites without presets would ignore one silently; the suites with presets check the name themselves. */
@@ -247,7 +273,24 @@ function parseTags(tags: string[] | undefined): Record<string, string> {
 }
 
 function apiKey(): string | undefined {
-  return process.env.EVALH_API_KEY || process.env.OPENAI_API_KEY || undefined;
+  return modelKey().key;
+}
+
+/** The model's API key and the variable it came from (EVALH_API_KEY, else OPENAI_API_KEY). */
+function modelKey(): { key?: string; keyFrom?: string; keyVar: string } {
+  for (const v of ['EVALH_API_KEY', 'OPENAI_API_KEY']) {
+    const key = process.env[v];
+    if (key) return { key, keyFrom: v, keyVar: v };
+  }
+  return { keyVar: 'EVALH_API_KEY' };
+}
+
+/** The judge's key: EVALH_JUDGE_API_KEY, else the model's. */
+function judgeKey(): { key?: string; keyFrom?: string } {
+  const own = process.env.EVALH_JUDGE_API_KEY;
+  if (own) return { key: own, keyFrom: 'EVALH_JUDGE_API_KEY' };
+  const { key, keyFrom } = modelKey();
+  return { key, keyFrom };
 }
 
 async function makeRunner(args: RunArgs, suite: Suite): Promise<Runner> {
@@ -333,7 +376,7 @@ async function measuredContext(args: RunArgs, runner: Runner): Promise<Context> 
       limitSource = `server max_model_len ${limit}`;
     } catch (e) {
       if (args.tokenizer === 'server') throw e;
-      log(`note: ${endpoints(args)[0]} offers no tokenize endpoint (${(e as Error).message}); pass --tokenizer FILE for exact lengths`);
+      log(`note: ${maskUrl(endpoints(args)[0]!)} offers no tokenize endpoint (${(e as Error).message}); pass --tokenizer FILE for exact lengths`);
     }
   }
   let maxLength = args.maxLength;
@@ -376,7 +419,7 @@ async function budgetContext(args: RunArgs, suite: Suite, runner: Runner): Promi
     } catch (e) {
       if (args.tokenizer === 'server') throw e;
       throw new UsageError(
-        `LongBench middle-truncates prompts with the model's tokenizer, and ${endpoints(args)[0]} offers no tokenize endpoint ` +
+        `LongBench middle-truncates prompts with the model's tokenizer, and ${maskUrl(endpoints(args)[0]!)} offers no tokenize endpoint ` +
           `(${(e as Error).message}). Pass --tokenizer <tokenizer.json | tiktoken rank file such as GLM-4's tokenizer.model>`,
       );
     }

@@ -2,7 +2,8 @@
 //
 // - Listens on 127.0.0.1 only (port 0 = ephemeral unless `port` is given).
 // - Generation endpoints: POST /v1/chat/completions, POST /v1/completions.
-// - GET /v1/models, GET /health, and vLLM- or llama.cpp-style POST /tokenize + /detokenize.
+// - GET /v1/models (lists `modelId` when given, else nothing), GET /health, and vLLM- or
+//   llama.cpp-style POST /tokenize + /detokenize.
 // - The sim tokenizer: one Unicode code point = one token, id = the code point.
 // - Latency is a plain setTimeout (no busy work) and applies to the generation endpoints only;
 //   faults are injected on the generation endpoints only, after the latency (except `hang`).
@@ -47,8 +48,15 @@ export interface SimServerStartOptions extends SimServerOptions {
   record?: boolean;
   /** Port on 127.0.0.1; default 0 (ephemeral). */
   port?: number;
-  /** The model id served by GET /v1/models; default 'sim-model'. */
+  /**
+   * The model id GET /v1/models lists. Without it the list is empty: the server does not say
+   * what it serves (evalh's start-up check then cannot check --model) and answers to any id.
+   */
   modelId?: string;
+  /** With `modelId`: a generation naming another model gets vLLM's 404 "The model `x` does not exist." */
+  strictModel?: boolean;
+  /** Inject `faults` on GET /v1/models too (a server busy from its first request). Default: generation paths only. */
+  faultModels?: boolean;
 }
 
 export interface SimServer {
@@ -443,6 +451,9 @@ export function startSimServer(opts: SimServerStartOptions = {}): Promise<SimSer
       if (fault) counts.faults++;
     }
     if (fault?.kind === 'hang') return;
+    if (!fault && opts.strictModel && opts.modelId !== undefined && sreq.model !== opts.modelId) {
+      throw new HttpError(404, `The model \`${sreq.model}\` does not exist.`, 'NotFoundError');
+    }
 
     later(res, latencyOf(sreq), () => {
       try {
@@ -555,9 +566,19 @@ export function startSimServer(opts: SimServerStartOptions = {}): Promise<SimSer
       if (method !== allowed) throw new HttpError(405, `method ${method} not allowed on ${path}`);
       if (method === 'GET') {
         if (path === '/v1/models') {
+          if (opts.faultModels && opts.faults) {
+            const attempt = attempts.get(path) ?? 0;
+            attempts.set(path, attempt + 1);
+            const fault = opts.faults(sreq, attempt);
+            if (fault) {
+              counts.faults++;
+              if (fault.kind !== 'hang') applyFault(fault, res, () => ({ object: 'list', data: [] }));
+              return;
+            }
+          }
           sendJson(res, 200, {
             object: 'list',
-            data: [{ id: modelId, object: 'model', created: 0, owned_by: 'evalh-sim', max_model_len: maxModelLen }],
+            data: opts.modelId === undefined ? [] : [{ id: modelId, object: 'model', created: 0, owned_by: 'evalh-sim', max_model_len: maxModelLen }],
           });
         } else {
           sendJson(res, 200, {});
