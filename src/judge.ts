@@ -52,7 +52,7 @@ export class Judge {
    * from the cache nor written to it: a judge that answered badly once (misconfigured, or
    * a bad day) must not fix the score of every later run that asks the same question.
    */
-  async judge(request: ModelRequest, readable: (text: string) => boolean = () => true): Promise<Judgment> {
+  async judge(request: ModelRequest, readable: (text: string) => boolean = () => true, reference?: string): Promise<Judgment> {
     // The key covers everything sent: the judge's model id and API (its fingerprint) and the
     // whole request — the prompt text (so the template and every value filled into it),
     // max_tokens, temperature, top_p, stop and earlier turns.
@@ -66,7 +66,8 @@ export class Judge {
     }
     const { value, attempts } = (await this.queue.add(() =>
       withRetries(async (signal) => {
-        const gen = await this.runner.generate({ ...request, itemId: key }, signal);
+        // `reference`: what the reference judge (`--runner reference`, no judge model) answers.
+        const gen = await this.runner.generate({ ...request, itemId: key, ...(reference !== undefined ? { reference } : {}) }, signal);
         // An empty judgment is a failed call, not a verdict.
         if (gen.text.trim() === '') throw new RetryableError('judge_empty', 'the judge returned an empty reply');
         return gen.text;

@@ -274,10 +274,24 @@ describe('AlignBench assets and data', () => {
       expect(r.stderr).toMatch(/AlignBench v1\.1 data \(data\/data_v1\.1_release\.jsonl\) is not registered\. Fix: `evalh data pull alignbench`/);
     });
 
-    it('no judge: exit 2', async () => {
-      const r = await runCli(['run', 'alignbench', '--sample', '--runner', 'reference', '--json'], { cwd, env });
+    it('no judge: exit 2, except for the reference runner, which the reference judge scores offline', async () => {
+      const dir = tempDir();
+      const r = await runCli(['run', 'alignbench', '--sample', '--runner', 'replay', '--predictions', dir, '--json'], { cwd: dir, env });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/alignbench is scored by a judge model: pass --judge-endpoint URL --judge-model ID/);
+      expect(r.stderr).toMatch(/alignbench is scored by a judge model: pass --judge-endpoint URL --judge-model ID \(or --runner reference with neither, to check the pipeline offline\)/);
+      expect(existsSync(join(dir, 'results.db'))).toBe(false);
+
+      // The offline pipeline: gold answers, full marks parsed from the official rating format, the official means.
+      const ok = await runCli(['run', 'alignbench', '--sample', '--runner', 'reference', '--json'], { cwd: dir, env });
+      expect(ok.code, ok.stderr).toBe(0);
+      const doc = json<{ scores: Record<string, number>; items: { done: number; error: number }; labels: string[]; unparseable: { count: number } }>(ok);
+      expect(doc.items).toMatchObject({ done: 24, error: 0 });
+      expect(Object.values(doc.scores).every((x) => x === 10)).toBe(true);
+      expect(doc.scores['总分']).toBe(10);
+      expect(doc.labels.join('; ')).toMatch(/sample, not the official benchmark.*reference judge: full marks for the gold answer/);
+      const judged = await runCli(['run', 'alignbench', '--sample', '--runner', 'reference', '--no-judge-cache'], { cwd: dir, env });
+      expect(judged.code).toBe(2);
+      expect(judged.stderr).toMatch(/--no-judge-cache goes with a judge model/);
     });
 
     it('an unknown preset or category: exit 2', async () => {

@@ -130,7 +130,11 @@ export const alignbench: Suite = {
     // A judge that keeps failing throws (after its retries): the answer is kept, never scored.
     // A judgment judge.py's parser cannot read (-1) still counts as -1 here, but is never taken
     // from or kept in the judge cache: the next run asks the judge again.
-    const j = await ctx.judge.judge({ kind: 'chat', prompt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, (text) => parseJudgment(text).overall !== UNPARSEABLE);
+    const j = await ctx.judge.judge(
+      { kind: 'chat', prompt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 },
+      (text) => parseJudgment(text).overall !== UNPARSEABLE,
+      fullMarks(t.dimensions),
+    );
     return fromJudgment(j.text, j.cached);
   },
 
@@ -144,6 +148,14 @@ export const alignbench: Suite = {
     return readPredictionFile(path);
   },
 };
+
+/**
+ * The judgment a perfect answer gets, in the rating-dict format the judge prompt asks for
+ * (and judge.py parses): what the reference judge says of a gold answer.
+ */
+export function fullMarks(dimensions: readonly string[]): string {
+  return `{${[...dimensions, '综合得分'].map((d) => `'${d}': 10`).join(', ')}}`;
+}
 
 /** judge.py's prompt_construct with evalh's (or the user's) template; an empty answer is judged as "None". */
 export function judgePrompt(s: State, t: Target, answer: string): string {

@@ -91,7 +91,8 @@ async function runOpened(
   const runner = await makeRunner(args, suite);
   // Before the tokenizer asks the server anything and before the store is opened: a server
   // that cannot work ends the run here, with nothing written and its cause as the only line.
-  await checkServers([...endpoints(args).map((url) => modelEndpointCheck(args, url)), ...(suite.needsJudge ? [judgeEndpointCheck(args)] : [])], args.timeout);
+  await checkServers([...endpoints(args).map((url) => modelEndpointCheck(args, url)), ...(suite.needsJudge && !referenceJudged(args) ? [judgeEndpointCheck(args)] : [])], args.timeout);
+  if (suite.needsJudge && referenceJudged(args)) source.labels.push(REFERENCE_JUDGE_LABEL);
   if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
   const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner, truncate);
   if (settingsExtra.lengthsApproximate === true) {
@@ -112,7 +113,7 @@ async function runOpened(
   process.on('SIGTERM', onSignal);
 
   const store = Store.open(resolve(args.db));
-  const judge = suite.needsJudge ? makeJudge(args, store, stopper.signal) : undefined;
+  const judge = !suite.needsJudge ? undefined : referenceJudged(args) ? referenceJudge(args, stopper.signal) : makeJudge(args, store, stopper.signal);
   try {
     const outcome = await executeRun(
       store,
@@ -154,6 +155,22 @@ async function runOpened(
   }
 }
 
+const REFERENCE_JUDGE_LABEL = 'reference judge: full marks for the gold answer, written by evalh in the judge\'s official format — checks the pipeline, says nothing of a model';
+
+/**
+ * `--runner reference` with no judge: the gold answers are judged by the reference judge,
+ * which gives the judgment the suite says a perfect answer gets (in the official output
+ * format, so the real parser and aggregation read it). The pipeline runs end to end offline;
+ * no judge model is asked, and nothing goes into the judge cache.
+ */
+function referenceJudged(args: Pick<RunArgs, 'runner' | 'judgeEndpoint' | 'judgeModel'>): boolean {
+  return args.runner === 'reference' && args.judgeEndpoint === undefined && args.judgeModel === undefined;
+}
+
+function referenceJudge(args: JudgeArgs, stop: AbortSignal): Judge {
+  return new Judge(new ReferenceRunner(), undefined, { concurrency: args.judgeConcurrency, timeoutMs: args.timeout * 1000, retries: args.retries, stop });
+}
+
 type JudgeArgs = { judgeEndpoint?: string; judgeModel?: string; judgeConcurrency: number; judgeCache: boolean; timeout: number; retries: number };
 
 /** The judge of judged suites: its own endpoint, key (EVALH_JUDGE_API_KEY, else the model's) and concurrency. */
@@ -183,7 +200,13 @@ function checkFlags(args: RunArgs, suite: Suite): void {
   if (args.runner === 'replay' && !args.predictions) throw new UsageError('--runner replay needs --predictions PATH');
   if (args.predictions && args.runner !== 'replay') throw new UsageError('--predictions goes with --runner replay');
   if (suite.needsJudge) {
-    if (!args.judgeEndpoint || !args.judgeModel) throw new UsageError(`${suite.name} is scored by a judge model: pass --judge-endpoint URL --judge-model ID`);
+    if (referenceJudged(args)) {
+      if (args.judgeCache === false) throw new UsageError('--no-judge-cache goes with a judge model (--judge-endpoint/--judge-model); the reference judge keeps no cache');
+    } else if (!args.judgeEndpoint || !args.judgeModel) {
+      throw new UsageError(
+        `${suite.name} is scored by a judge model: pass --judge-endpoint URL --judge-model ID${args.runner === 'reference' ? '' : ' (or --runner reference with neither, to check the pipeline offline)'}`,
+      );
+    }
   } else if (args.judgeEndpoint || args.judgeModel || args.judgeCache === false) {
     throw new UsageError(`--judge-endpoint/--judge-model/--no-judge-cache apply to judged suites (alignbench), not ${args.suite}`);
   }
