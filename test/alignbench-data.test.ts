@@ -331,13 +331,17 @@ describe('AlignBench assets and data', () => {
       expect(ok.counts).toEqual({ 数学计算: 2, 专业能力: 2 });
     });
 
-    it('the reference runner judged by an unreachable judge: items fail, answers kept, nothing scored from a failure', async () => {
+    it('the reference runner judged by a judge that keeps failing: items fail, answers kept, nothing scored from a failure', async () => {
+      // It answers the start-up check (GET /models) and fails every judgment with a 500.
+      const failing = await startSimServer({ faults: () => ({ kind: 'status', status: 500 }) });
       const cwd2 = tempDir();
       const r = await runCli(
-        ['run', 'alignbench', '--sample', '--runner', 'reference', ...judge, '--retries', '1', '--error-budget', '1', '--datasets', '数学计算', '--json'],
+        ['run', 'alignbench', '--sample', '--runner', 'reference', '--judge-endpoint', failing.url, '--judge-model', 'sim-model', '--retries', '1', '--error-budget', '1', '--datasets', '数学计算', '--json'],
         { cwd: cwd2, env: { ...cliEnv(join(cwd2, 'home')), EVALH_BACKOFF_BASE_MS: '1' } },
       );
+      await failing.close();
       expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(scoring_http_500 3\)/);
       const doc = json<{ items: { done: number; error: number }; scores: Record<string, number> }>(r);
       expect(doc.items).toMatchObject({ done: 0, error: 3 });
       expect(doc.scores).toEqual({});

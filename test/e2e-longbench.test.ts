@@ -150,11 +150,12 @@ describe('evalh run longbench against a simulated OpenAI-compatible server', () 
 
     // The same command again retries exactly the failed items, now that the server accepts them.
     refusing = false;
-    const before = server.requests.filter((q) => q.path.startsWith('/v1/')).length;
+    const generations = () => server.requests.filter((q) => q.path.startsWith('/v1/') && q.path !== '/v1/models').length;
+    const before = generations();
     const again = await runCli([...runArgs(server.url, 'perm'), '--error-budget', '0.5'], { cwd, env });
     expect(again.code, again.stderr).toBe(0);
     expect(json<RunDoc>(again).items).toMatchObject({ done: 63, error: 0 });
-    expect(server.requests.filter((q) => q.path.startsWith('/v1/')).length - before).toBe(errors.length);
+    expect(generations() - before).toBe(errors.length);
     refusing = true;
 
     // A tight budget: the same failures now stop the run with exit 1.
@@ -188,9 +189,9 @@ describe('evalh run longbench against a simulated OpenAI-compatible server', () 
     const show = await runCli(['show', 'secret', '--json'], { cwd, env });
     const list = await runCli(['list', 'runs', '--json'], { cwd, env });
     const wrong = await runCli(runArgs(server.url, 'secret-wrong'), { cwd, env: { ...env, EVALH_API_KEY: `${key}-wrong` } });
-    // The tokenizer probe is the first request: a refused key stops before anything is written.
+    // The start-up check is the first request: a refused key stops before anything is written.
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/HTTP 401[\s\S]*check EVALH_API_KEY/);
+    expect(wrong.stderr).toMatch(/refused the API key from EVALH_API_KEY \(GET \/models: HTTP 401\); set EVALH_API_KEY to a key this server accepts/);
     const files = [db, `${db}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
     for (const text of [r.stdout, r.stderr, show.stdout, show.stderr, list.stdout, wrong.stdout, wrong.stderr, ...files]) {
       expect(text).not.toContain(key);

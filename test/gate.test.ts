@@ -5,25 +5,11 @@ import { cliEnv, finished, json, jsonError, runCli, startCli, tempDir } from './
 import { itemRows, simModel } from './helpers/longbench.js';
 import { startSimServer, type SimServer } from './helpers/sim-server.js';
 import { Workspace, hotpotqa, trec } from './fixtures/stats/runs.js';
+import type { Check, Coverage } from '../src/commands/gate.js';
 
 // evalh gate: exit 1 only for a drop both larger than allowed and significant; 0 otherwise;
 // 2 (and no files written) for bad usage or input.
 
-interface Check {
-  name: string;
-  n: number;
-  baseline: number;
-  candidate: number;
-  delta: number;
-  ci: [number, number];
-  p: number;
-  mde: number | null;
-  detectable: boolean;
-  max_drop: number;
-  alpha: number;
-  verdict: 'PASS' | 'FAIL';
-  note?: string;
-}
 interface GateDoc {
   suite: string;
   baseline: string;
@@ -31,19 +17,7 @@ interface GateDoc {
   candidate: string;
   passed: boolean;
   failed: string[];
-  coverage: {
-    verdict: 'PASS' | 'FAIL';
-    complete: boolean;
-    allow_partial: boolean;
-    candidate_status: string;
-    baseline_scored: number;
-    shared: number;
-    missing: number;
-    failed: number;
-    not_checked: string[];
-    datasets: number;
-    note: string;
-  };
+  coverage: Coverage;
   checks: Check[];
   warnings: string[];
 }

@@ -201,10 +201,10 @@ describe('evalh run needle', () => {
     const third = server.requests.filter((q) => q.path === '/v1/chat/completions').slice(30).map((q) => q.prompt);
     expect(third).toHaveLength(15);
     for (const p of third) expect(before).not.toContain(p);
-    // The seed is part of the fingerprint: resuming s3 with another seed is refused.
+    // The seed is part of the fingerprint: resuming s3 with another seed (another --preset) is refused.
     const clash = await runCli([...args.slice(0, 5), 'depths=0,25,50,75,100,seed=4', ...args.slice(6), '--name', 's3'], { cwd, env });
     expect(clash.code).toBe(2);
-    expect(clash.stderr).toMatch(/differs in: .*seed/);
+    expect(clash.stderr).toMatch(/was made with another data selection \(--preset depths=0,25,50,75,100,seed=3 then, depths=0,25,50,75,100,seed=4 now\)/);
   });
 
   it('--tokenizer FILE: lengths are counted with that tokenizer', async () => {

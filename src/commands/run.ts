@@ -89,12 +89,19 @@ async function runOpened(
   truncate: ReturnType<typeof parseTruncatePolicy>,
 ): Promise<void> {
   const runner = await makeRunner(args, suite);
-  // Before the tokenizer asks the server anything and before the store is opened: a server
-  // that cannot work ends the run here, with nothing written and its cause as the only line.
-  await checkServers([...endpoints(args).map((url) => modelEndpointCheck(args, url)), ...(suite.needsJudge && !referenceJudged(args) ? [judgeEndpointCheck(args)] : [])], args.timeout);
+  // Before the server is first asked anything (its tokenizer, then items) and before the store
+  // is opened: a server that cannot work ends the run there, with nothing written and its
+  // cause as the only line. Local inputs (a --tokenizer file) are checked before it.
+  let checked: Promise<void> | undefined;
+  const serversChecked = () =>
+    (checked ??= checkServers(
+      [...endpoints(args).map((url) => modelEndpointCheck(args, url)), ...(suite.needsJudge && !referenceJudged(args) ? [judgeEndpointCheck(args)] : [])],
+      args.timeout,
+    ));
   if (suite.needsJudge && referenceJudged(args)) source.labels.push(REFERENCE_JUDGE_LABEL);
+  const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner, truncate, serversChecked);
+  await serversChecked();
   if (source.labels.length > 0) log(`note: ${source.labels.join('; ')}`);
-  const { ctx, fingerprintExtra, settingsExtra } = await requestContext(args, suite, runner, truncate);
   if (settingsExtra.lengthsApproximate === true) {
     source.labels.push(APPROX_LABEL);
     log(`note: ${APPROX_LABEL}`);
@@ -357,8 +364,8 @@ async function makeGgufRunner(args: RunArgs): Promise<Runner> {
 type Context = { ctx: RequestContext; fingerprintExtra: Record<string, unknown>; settingsExtra: Record<string, unknown> };
 
 /** The tokenizer and budget of the run, with the --truncate policy (in the fingerprint unless it is the default, so older runs resume). */
-async function requestContext(args: RunArgs, suite: Suite, runner: Runner, truncate: TruncatePolicy): Promise<Context> {
-  const c = suite.measuresPrompts ? await measuredContext(args, runner) : await budgetContext(args, suite, runner);
+async function requestContext(args: RunArgs, suite: Suite, runner: Runner, truncate: TruncatePolicy, serversChecked: () => Promise<void>): Promise<Context> {
+  const c = suite.measuresPrompts ? await measuredContext(args, runner, serversChecked) : await budgetContext(args, suite, runner, serversChecked);
   c.ctx.truncate = truncate;
   c.settingsExtra.truncate = truncate;
   if (truncate !== 'middle') c.fingerprintExtra.truncate = truncate;
@@ -370,7 +377,7 @@ async function requestContext(args: RunArgs, suite: Suite, runner: Runner, trunc
  * (--tokenizer, the GGUF model's, the server's), else an approximation (labelled); the
  * budget from --max-length, the GGUF context or the server's max_model_len, when known.
  */
-async function measuredContext(args: RunArgs, runner: Runner): Promise<Context> {
+async function measuredContext(args: RunArgs, runner: Runner, serversChecked: () => Promise<void>): Promise<Context> {
   const approx: Context = {
     ctx: { needsPrompt: runner.needsPrompt },
     fingerprintExtra: { tokenizer: null },
@@ -392,6 +399,7 @@ async function measuredContext(args: RunArgs, runner: Runner): Promise<Context> 
   } else if (args.tokenizer && args.tokenizer !== 'server') {
     tokenizer = await loadTokenizer(args.tokenizer);
   } else {
+    await serversChecked();
     try {
       const t = await serverTokenizer(endpoints(args)[0]!, args.model!, apiKey());
       tokenizer = t;
@@ -420,7 +428,7 @@ async function measuredContext(args: RunArgs, runner: Runner): Promise<Context> 
   };
 }
 
-async function budgetContext(args: RunArgs, suite: Suite, runner: Runner): Promise<Context> {
+async function budgetContext(args: RunArgs, suite: Suite, runner: Runner, serversChecked: () => Promise<void>): Promise<Context> {
   if (!runner.needsPrompt) {
     if (args.tokenizer || args.maxLength) log(`note: --tokenizer/--max-length ignored: the ${runner.name} runner sends no prompts`);
     return { ctx: { needsPrompt: false }, fingerprintExtra: {}, settingsExtra: {} };
@@ -434,6 +442,7 @@ async function budgetContext(args: RunArgs, suite: Suite, runner: Runner): Promi
   let tokenizer;
   let serverMax: number | undefined;
   if (!args.tokenizer || args.tokenizer === 'server') {
+    await serversChecked();
     try {
       const t = await serverTokenizer(endpoints(args)[0]!, args.model!, apiKey());
       tokenizer = t;
