@@ -285,19 +285,19 @@ export async function executeRun(store: Store, plan: RunPlan, stop: AbortSignal)
   const counts = { ...store.itemCounts(runId), total, skipped };
   let status: RunRow['status'];
   let message: string | undefined;
-  // What the failures were, so the message says the cause and not only the count.
-  const kinds = counts.error > 0 ? ` (${describeKinds(store.errorKinds(runId))})` : '';
+  // What the failures were, so the messages say the cause and not only the count.
+  const kinds = counts.error > 0 ? describeKinds(store.errorKinds(runId)) : '';
   switch (result.ending) {
     case 'done':
       status = 'completed'; // failures within the budget are reported, not fatal
-      if (counts.error > 0) message = `${counts.error} item(s) failed permanently${kinds} (not scored); run the same command again to retry them`;
+      if (counts.error > 0) message = `${counts.error} item(s) failed permanently (not scored): ${kinds}; run the same command again to retry them`;
       break;
     case 'interrupted':
       status = 'interrupted';
       break;
     case 'error_budget':
       status = 'failed';
-      message = `stopped: ${counts.error} items failed permanently${kinds}, more than the error budget of ${Math.round(plan.errorBudget * 100)}% of ${counts.total}`;
+      message = `stopped: ${counts.error} items failed permanently (${kinds}), more than the error budget of ${Math.round(plan.errorBudget * 100)}% of ${counts.total}`;
       break;
     case 'fatal':
       status = 'failed';

@@ -310,7 +310,7 @@ describe('agentbench-db episodes against scripted agents', () => {
       { cwd: work, env: cliEnv(work) },
     );
     expect(r.code, r.stderr).toBe(0); // within the (whole) error budget: reported, not fatal
-    expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(task_error 3\) \(not scored\)/);
+    expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(not scored\): task_error 3;/);
     const doc = json<{ status: string; items: Record<string, number>; scores: Record<string, number | null> }>(r);
     expect(doc.items).toMatchObject({ done: 0, error: 3 });
     expect(doc.scores).toEqual({ overall: null, select: null, insert: null, update: null });

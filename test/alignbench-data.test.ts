@@ -341,7 +341,7 @@ describe('AlignBench assets and data', () => {
       );
       await failing.close();
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(scoring_http_500 3\)/);
+      expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(not scored\): scoring_http_500 3;/);
       const doc = json<{ items: { done: number; error: number }; scores: Record<string, number> }>(r);
       expect(doc.items).toMatchObject({ done: 0, error: 3 });
       expect(doc.scores).toEqual({});

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptiveLimit } from '../runners/limit.js';
+import { maskUrl, redactUrl } from '../runners/openai.js';
 import { simAnswer, simJudge } from './fixtures/alignbench/sims.js';
 import { cliEnv, json, jsonError, runCli, startCli, finished, tempDir } from './helpers/cli.js';
 import { simModel } from './helpers/longbench.js';
@@ -149,20 +150,6 @@ describe('the start-up check of endpoints and judges', () => {
     }
   });
 
-  it('a TLS failure (https:// to a plain-HTTP server): exit 2 at once saying so; a code suite too', async () => {
-    const server = await startSimServer();
-    servers.push(server);
-    const https = server.url.replace('http:', 'https:');
-    const cwd = tempDir();
-    const r = await runCli(['run', 'humaneval-x', '--sample', '--endpoint', https, '--model', 'sim', '--json'], { cwd, env: cliEnv(join(cwd, 'data-home')) });
-    expect(r.code).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/^evalh: --endpoint https:\/\/127\.0\.0\.1:\d+\/v1: the TLS connection failed \(EPROTO\); check the server's certificate, or use http:\/\/ for a plain-HTTP server$/);
-    clean(r.stderr);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 2 } });
-    expect(generations(server)).toBe(0);
-    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
-  });
-
   it('a dead replica among live ones is refused too (every replica is checked)', async () => {
     const live = await startSimServer();
     servers.push(live);
@@ -173,6 +160,33 @@ describe('the start-up check of endpoints and judges', () => {
     expect(oneLine(r.stderr)).toMatch(new RegExp(`--endpoint http://127\\.0\\.0\\.1:${port}/v1: nothing is listening there`));
     expect(generations(live)).toBe(0);
     expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+  });
+
+  it('a TLS failure and a host that does not resolve: exit 2 with the cause', async () => {
+    const server = await startSimServer();
+    servers.push(server);
+    const cwd = tempDir();
+    const env = cliEnv(join(cwd, 'data-home'));
+    const tls = server.url.replace('http:', 'https:'); // TLS spoken to a plain-HTTP server
+    let r = await runCli([...NEEDLE, '--endpoint', tls, '--model', 'sim'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(new RegExp(`^evalh: --endpoint ${tls.replace(/\./g, '\\.')}: the TLS connection failed \\((EPROTO|ERR_SSL_[A-Z_]+)\\); check the server's certificate, or use http:// for a plain-HTTP server$`));
+    // .invalid never resolves (RFC 6761).
+    r = await runCli([...NEEDLE, '--endpoint', 'http://evalh-test.invalid/v1', '--model', 'sim'], { cwd, env });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^evalh: --endpoint http:\/\/evalh-test\.invalid\/v1: cannot reach the host \((ENOTFOUND|EAI_AGAIN)\); correct the URL$/);
+    expect(existsSync(join(cwd, 'results.db'))).toBe(false);
+    expect(generations(server)).toBe(0);
+  });
+
+  it('URLs in messages: a password or a user-name token masked, query values redacted, even in text that is not a URL', () => {
+    expect(maskUrl('http://user:secret@host:8000/v1')).toBe('http://user:***@host:8000/v1');
+    expect(maskUrl('https://sk-token@host/v1')).toBe('https://***@host/v1');
+    expect(maskUrl('http://user:p@ss@host/v1')).toBe('http://user:***@host/v1');
+    expect(maskUrl('user:secret@host/v1')).toBe('user:***@host/v1');
+    expect(maskUrl('http://host/v1?key=abc&x=1')).toBe('http://host/v1?key=[redacted]&x=[redacted]');
+    expect(maskUrl('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
+    expect(redactUrl('http://user:secret@host/v1')).toBe('http://host/v1');
   });
 
   it('a password in --endpoint or --judge-endpoint: exit 2 before any request, masked, nothing written', async () => {
@@ -277,7 +291,7 @@ describe('the start-up check of endpoints and judges', () => {
     expect(r.stderr).toMatch(/stopped: 2 items failed permanently \(http_500 2\), more than the error budget of 10% of 11/);
     r = await runCli([...args, '--name', 'within', '--error-budget', '1'], { cwd, env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/(\d+) item\(s\) failed permanently \(http_500 \1\) \(not scored\)/);
+    expect(r.stderr).toMatch(/(\d+) item\(s\) failed permanently \(not scored\): http_500 \1; run the same command again/);
     clean(r.stderr);
   });
 

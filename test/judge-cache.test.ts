@@ -95,6 +95,6 @@ describe('the judge cache', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('no judgments: 3 item(s) failed to be judged (not scored)');
     expect(r.stdout).not.toMatch(/0 of 0/);
-    expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(scoring_http_500 3\)/);
+    expect(r.stderr).toMatch(/3 item\(s\) failed permanently \(not scored\): scoring_http_500 3;/);
   });
 });

@@ -541,7 +541,8 @@ export function defaultName(args: Pick<RunArgs, 'suite' | 'model' | 'gguf' | 'sa
 }
 
 function resumeCommand(name: string, addName: boolean): string {
-  const argv = process.argv.slice(2);
+  // Never echo a password typed on the command line (--db-url mysql://user:pass@…): masked, to be typed again.
+  const argv = process.argv.slice(2).map((a) => a.replace(/[a-z][a-z0-9+.-]*:\/\/\S*/gi, (url) => maskUrl(url)));
   if (addName) argv.push('--name', name);
   return ['evalh', ...argv].map(shellQuote).join(' ');
 }

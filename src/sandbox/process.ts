@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { KilledReason, StepResult } from './types.js';
 import type { StepCgroup } from './cgroup.js';
 import { SandboxError } from './errors.js';
+import { onAbort } from '../abort.js';
 
 const SIGNAL_NAMES = new Map<number, string>(Object.entries(osConstants.signals).map(([name, num]) => [num, name]));
 
@@ -177,9 +178,9 @@ export async function launch(opts: LaunchOptions): Promise<Launched> {
     timedOut = true;
     kill('wall');
   }, opts.wallMs);
-  const onAbort = (): void => killTree();
-  opts.signal?.addEventListener('abort', onAbort);
-  if (opts.signal?.aborted) killTree();
+  // The sandbox's closing signal outlives every step: one fan-out listener on it (src/abort.ts),
+  // not one per running step (a warning past 10 steps at once on a machine with more cores).
+  const forgetAbort = opts.signal ? onAbort(opts.signal, () => killTree()) : () => {};
 
   if (useGate) {
     const gate = child.stdio[4] as (NodeJS.WritableStream & { on(ev: 'error', f: () => void): void }) | null;
@@ -192,7 +193,7 @@ export async function launch(opts: LaunchOptions): Promise<Launched> {
       killTree();
       await statusPromise;
       clearTimeout(wallTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      forgetAbort();
       // killed meanwhile (closing, wall time): the step simply did not run
       if (!opts.signal?.aborted && killedReason === undefined) throw new SandboxError(`could not place the step in its cgroup: ${(e as Error).message}`);
     }
@@ -201,7 +202,7 @@ export async function launch(opts: LaunchOptions): Promise<Launched> {
   const status = await statusPromise;
   const wallMs = performance.now() - started;
   clearTimeout(wallTimer);
-  opts.signal?.removeEventListener('abort', onAbort);
+  forgetAbort();
   if (spawnError) throw new SandboxError(`could not start ${command[0]}: ${spawnError.message}`);
 
   let exitCode: number | null = status.code;
