@@ -49,7 +49,7 @@ function cli(argv: string[]): Argv {
           .option('retries', { type: 'number', nargs: 1, default: 5, describe: 'retries of a failed request (429, 5xx, resets, timeouts)' })
           .option('error-budget', { type: 'number', nargs: 1, default: 0.05, describe: 'stop when more than this share of items fail permanently' })
           .option('db', dbOption)
-          .option('name', { type: 'string', nargs: 1, describe: 'run name (default: suite-model-date); same name = resume' })
+          .option('name', { type: 'string', nargs: 1, describe: 'run name (default: suite-model[-sample][-preset][-datasets][-limitN]-date); same name = resume' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tags for the run (e.g. step=1000)' })
           .option('judge-endpoint', { type: 'string', nargs: 1, describe: 'judge model endpoint (judged suites)' })
           .option('judge-model', { type: 'string', nargs: 1, describe: 'judge model id (judged suites)' })

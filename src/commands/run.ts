@@ -531,9 +531,9 @@ export function defaultName(args: Pick<RunArgs, 'suite' | 'model' | 'gguf' | 'sa
     args.suite,
     who,
     ...(args.sample ? ['sample'] : []),
-    ...(args.preset ? [args.preset] : []),
-    // A long list would make an unreadable name: its count and a short hash tell selections apart.
-    ...(datasets.length > 0 ? [datasets.length <= 3 ? datasets.join('+') : `${datasets.length}datasets-${sha256([...datasets].sort().join(',')).slice(0, 6)}`] : []),
+    // Long selections would make unreadable names: a count or a label and a short hash tell them apart.
+    ...(args.preset ? [args.preset.length <= 24 ? args.preset : `preset-${sha256(args.preset).slice(0, 6)}`] : []),
+    ...(datasets.length > 0 ? [datasets.join('+').length <= 40 ? datasets.join('+') : `${datasets.length}datasets-${sha256([...datasets].sort().join(',')).slice(0, 6)}`] : []),
     ...(args.limit !== undefined ? [`limit${args.limit}`] : []),
     day,
   ];
