@@ -1,4 +1,4 @@
-import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { AssetError, InputError } from './errors.js';
@@ -176,6 +176,7 @@ export function isOwnCopy(suite: string, path: string): boolean {
 export async function withStaging<T>(suite: string, work: (dir: string) => Promise<T>): Promise<T> {
   const created = [dataHome(), suiteHome(suite)].filter((d) => !existsSync(d));
   const dir = join(suiteHome(suite), `.staging-${process.pid}`);
+  reclaimStaging(suiteHome(suite));
   mkdirSync(dir, { recursive: true });
   let ok = false;
   try {
@@ -193,6 +194,25 @@ export async function withStaging<T>(suite: string, work: (dir: string) => Promi
         }
       }
     }
+  }
+}
+
+/** Staging folders left by an `evalh data add|pull` that was killed (-9): their process is gone. */
+function reclaimStaging(home: string): void {
+  if (!existsSync(home)) return;
+  for (const name of readdirSync(home)) {
+    const pid = /^\.staging-(\d+)$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    rmSync(join(home, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // someone else's live process
   }
 }
 

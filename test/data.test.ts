@@ -46,6 +46,19 @@ describe.runIf(haveShared)('evalh data with the official LongBench configs', () 
     expect(tampered.stderr).toMatch(/does not verify.*evalh data pull longbench/);
   });
 
+  it('a staging folder left by a killed `data add` (its process gone) is removed by the next one; a live one is left alone', async () => {
+    const { cwd, env, home } = setup();
+    const { spawnSync } = await import('node:child_process');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its pid names no process now
+    mkdirSync(join(home, 'longbench', `.staging-${dead}`, 'data'), { recursive: true });
+    writeFileSync(join(home, 'longbench', `.staging-${dead}`, 'data', 'half.jsonl'), '{"input": "q');
+    mkdirSync(join(home, 'longbench', `.staging-${process.pid}`)); // this test process: alive
+    const add = await runCli(['data', 'add', 'longbench', LONGBENCH], { cwd, env });
+    expect(add.code, add.stderr).toBe(0);
+    expect(existsSync(join(home, 'longbench', `.staging-${dead}`))).toBe(false);
+    expect(existsSync(join(home, 'longbench', `.staging-${process.pid}`))).toBe(true);
+  });
+
   it('add registers a copy of the data folder (the original may change or go); a registered file changed afterwards is refused', async () => {
     const { cwd, env, home } = setup();
     const copy = join(cwd, 'LongBench');
