@@ -114,8 +114,8 @@ function statusError(status: number, retryAfter: string | undefined, body: strin
   return new PermanentError(`http_${status}`, msg);
 }
 
-/** The server's own error message, short, without echoing anything that looks like a key. */
-function errorSnippet(body: string): string {
+/** The server's own error message, short, on one line, without the key or anything that looks like one. */
+export function errorSnippet(body: string, apiKey?: string, max = 300): string {
   let message = body;
   try {
     const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: string };
@@ -123,10 +123,12 @@ function errorSnippet(body: string): string {
   } catch {
     /* not JSON: keep the text */
   }
-  return String(message)
+  const text = apiKey ? String(message).split(apiKey).join('[redacted]') : String(message);
+  return text
     .replace(/\b(sk|Bearer)[-_ ]?[A-Za-z0-9._-]{8,}/g, '[redacted]')
     .replace(/\s+/g, ' ')
-    .slice(0, 300);
+    .trim()
+    .slice(0, max);
 }
 
 /** Endpoints may carry credentials in the URL (user:pass@host, ?key=); never store those. */

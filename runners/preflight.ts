@@ -21,7 +21,7 @@
 import { UsageError } from '../src/errors.js';
 import { sendHttp, type HttpReply } from '../src/http.js';
 import { attemptSignal } from '../src/scheduler.js';
-import { maskUrl } from './openai.js';
+import { errorSnippet, maskUrl } from './openai.js';
 
 export interface EndpointToCheck {
   /** The flags that name it, for the message: '--endpoint' / '--model' or '--judge-endpoint' / '--judge-model'. */
@@ -81,7 +81,7 @@ async function checkOne(e: EndpointToCheck, timeoutMs: number): Promise<Verdict>
   if (late) return late;
   const gen = probe as HttpReply;
   const served = ids ? `; GET /models lists ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', …' : ''}` : '';
-  const said = snippet(gen.text, e.apiKey);
+  const said = errorSnippet(gen.text, e.apiKey, 160);
   const namesModel = said.includes(e.model) || /\bmodel\b/i.test(said);
   if (gen.status === 404) {
     if (ids || namesModel) {
@@ -144,20 +144,6 @@ function modelIds(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The server's own words, short, on one line, without anything that looks like a key. */
-function snippet(body: string, apiKey: string | undefined): string {
-  let message = body;
-  try {
-    const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: string };
-    message = (typeof parsed.error === 'string' ? parsed.error : parsed.error?.message) ?? parsed.message ?? parsed.detail ?? body;
-  } catch {
-    /* not JSON: keep the text */
-  }
-  let s = String(message);
-  if (apiKey) s = s.split(apiKey).join('[redacted]');
-  return s.replace(/\b(sk|Bearer)[-_ ]?[A-Za-z0-9._-]{8,}/g, '[redacted]').replace(/\s+/g, ' ').trim().slice(0, 160);
 }
 
 /**

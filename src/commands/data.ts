@@ -54,17 +54,26 @@ export interface DataArgs {
 interface SuiteAssetSet {
   files: readonly AssetSpec[];
   /** LongBench: the data folder of data.zip (v1 and LongBench-E files), kept as <suite>/data/. */
-  dataZip?: string;
-  /** LongBench v2: one data file, kept as <suite>/<name>. */
-  dataFile?: { url: string; name: string };
+  dataZip?: {
+    url: string;
+    /** The suite's data files in a folder, sorted; none when it is no folder. */
+    files(dir: string): string[];
+    /** Checks one data file with the suite's own record checker. */
+    check(name: string, file: string): Promise<unknown>;
+  };
+  /** LongBench v2: one data file, kept as <suite>/<name>, checked with the suite's own record checker. */
+  dataFile?: { url: string; name: string; check(file: string): Promise<unknown> };
 }
 
 const SUITE_ASSETS: Record<string, SuiteAssetSet> = {
-  longbench: { files: CONFIG_ASSETS, dataZip: DATA_ZIP_URL },
+  longbench: {
+    files: CONFIG_ASSETS,
+    dataZip: { url: DATA_ZIP_URL, files: longBenchFiles, check: (name, file) => checkLongBenchFile(datasetOfDataFile(name), file) },
+  },
   alignbench: { files: ALIGNBENCH_ASSETS },
   ncb: { files: NCB_ASSETS },
   'humaneval-x': { files: HUMANEVAL_X_ASSETS },
-  'longbench-v2': { files: V2_ASSETS, dataFile: { url: DATA_JSON_URL, name: 'data.json' } },
+  'longbench-v2': { files: V2_ASSETS, dataFile: { url: DATA_JSON_URL, name: 'data.json', check: (file) => checkV2File(file) } },
   agentbench: { files: [...AGENTBENCH_DB_ASSETS, ...AGENTBENCH_OS_ASSETS] },
 };
 
@@ -103,7 +112,8 @@ async function add(suite: string, assets: SuiteAssetSet, path: string, json: boo
       if (file) pinned.push({ spec, file, bytes: readCopy(file) });
     }
     if (assets.dataZip) {
-      const dir = [join(path, 'data'), path].find((d) => longBenchFiles(d).length > 0);
+      const { files } = assets.dataZip;
+      const dir = [join(path, 'data'), path].find((d) => files(d).length > 0);
       if (dir) data = { kind: 'folder', dir };
       else if (existsSync(join(path, 'data.zip'))) data = { kind: 'zip', zip: join(path, 'data.zip') };
     }
@@ -139,31 +149,32 @@ async function stageData(suite: string, assets: SuiteAssetSet, data: DataSource,
   const home = suiteHome(suite);
   const entry = (path: string, files: Record<string, DataFileEntry>) => ({ path, source, addedAt: new Date().toISOString(), files, pinned: 'recorded' as const });
   if (data.kind === 'file') {
-    const name = assets.dataFile!.name;
+    const { name, check } = assets.dataFile!;
     const copy = join(staging, name);
     copyInput(data.file, copy);
-    await checkCopy(copy, data.file, (f) => checkV2File(f));
+    await checkCopy(copy, data.file, check);
     const recorded = entry(join(home, name), { [join(home, name)]: (await hashFiles([copy]))[copy]! });
     return () => {
       moveIntoPlace(copy, join(home, name));
       return recorded;
     };
   }
+  const { files, check } = assets.dataZip!;
   const dir = join(staging, 'data');
   let shownAs: (name: string) => string;
   if (data.kind === 'zip') {
     const names = await extractZip(data.zip, dir, (n) => n.endsWith('.jsonl'), 'give a LongBench checkout, its data folder or data.zip');
-    if (longBenchFiles(dir).length === 0) {
+    if (files(dir).length === 0) {
       throw new AssetError(`${data.zip}: the archive holds no LongBench data files (${names.length ? `found ${names.slice(0, 3).join(', ')}` : 'no .jsonl files'})`);
     }
     shownAs = (name) => `${data.zip} (${name})`;
   } else {
     const src = data.dir;
-    for (const name of longBenchFiles(src)) copyInput(join(src, name), join(dir, name));
+    for (const name of files(src)) copyInput(join(src, name), join(dir, name));
     shownAs = (name) => join(src, name);
   }
-  const names = longBenchFiles(dir);
-  for (const name of names) await checkCopy(join(dir, name), shownAs(name), (f) => checkLongBenchFile(datasetOfDataFile(name), f));
+  const names = files(dir);
+  for (const name of names) await checkCopy(join(dir, name), shownAs(name), (f) => check(name, f));
   const hashes = await hashFiles(names.map((n) => join(dir, n)));
   const recorded = entry(join(home, 'data'), Object.fromEntries(names.map((n) => [join(home, 'data', n), hashes[join(dir, n)]!])));
   return () => {
@@ -187,7 +198,7 @@ async function pull(suite: string, assets: SuiteAssetSet, json: boolean): Promis
       rmSync(tmp, { force: true });
     }
   }
-  const url = assets.dataZip ?? assets.dataFile?.url;
+  const url = assets.dataZip?.url ?? assets.dataFile?.url;
   if (url && !(manifest.data && registeredDataPresent(manifest.data))) {
     await withStaging(suite, async (staging) => {
       log(`fetching ${url}`);
@@ -236,7 +247,7 @@ async function status(args: DataArgs): Promise<void> {
       }
       out.push({ suite, asset: spec.name, state, path: join(suiteHome(suite), spec.name), url: spec.url });
     }
-    const url = assets.dataZip ?? assets.dataFile?.url;
+    const url = assets.dataZip?.url ?? assets.dataFile?.url;
     if (url) out.push({ suite, asset: 'data', state: dataState(suite, assets, manifest), path: manifest.data?.path ?? null, url });
   }
   report({ home: dataHome(), assets: out }, args.json, statusText(out));
